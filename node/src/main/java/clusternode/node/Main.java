@@ -1,0 +1,1 @@
+package clusternode.node; public class Main { public static void main(String[] a) {} }
