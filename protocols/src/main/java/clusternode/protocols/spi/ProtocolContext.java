@@ -1,0 +1,61 @@
+package clusternode.protocols.spi;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import clusternode.protocols.metrics.Metrics;
+import clusternode.protocols.peers.PeerDirectory;
+import clusternode.protocols.transport.Transport;
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+
+/**
+ * What a protocol gets to start with: the node's config, its peers, the Transport every protocol
+ * message must leave through, the metrics registry and a data directory of its own.
+ */
+public final class ProtocolContext {
+  private final ActorContext<?> guardian;
+  private final Config config;
+  private final Transport transport;
+  private final Metrics metrics;
+  private final Path dataDir;
+
+  public ProtocolContext(ActorContext<?> guardian, Config config, Transport transport, Metrics metrics, Path dataDir) {
+    this.guardian = guardian;
+    this.config = config;
+    this.transport = transport;
+    this.metrics = metrics;
+    this.dataDir = dataDir;
+  }
+
+  /** Spawns {@code behavior} as a child of the node's guardian, at {@code /user/NAME}. */
+  public <T> ActorRef<T> spawn(Behavior<T> behavior, String name) {
+    return guardian.spawn(behavior, name);
+  }
+
+  public ActorSystem<?> system() {
+    return guardian.getSystem();
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  public PeerDirectory peers() {
+    return transport.peers();
+  }
+
+  public Transport transport() {
+    return transport;
+  }
+
+  public Metrics metrics() {
+    return metrics;
+  }
+
+  /** The node's data directory; a protocol keeps its files in {@code dataDir().resolve(name)}. */
+  public Path dataDir() {
+    return dataDir;
+  }
+}

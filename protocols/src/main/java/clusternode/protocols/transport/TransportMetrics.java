@@ -1,0 +1,35 @@
+package clusternode.protocols.transport;
+
+import clusternode.protocols.metrics.Metrics;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of protocol messages per peer and message type; what {@code /metrics} shows of traffic. */
+final class TransportMetrics {
+  private final Metrics metrics;
+
+  TransportMetrics(Metrics metrics) {
+    this.metrics = metrics;
+  }
+
+  void sent(String peer, Object payload) {
+    counter("transport_messages_sent_total", "Protocol messages sent", peer, payload).increment();
+  }
+
+  void received(String peer, Object payload) {
+    counter("transport_messages_received_total", "Protocol messages received", peer, payload).increment();
+  }
+
+  void dropped(String peer, Object payload, String reason) {
+    metrics.counter("transport_messages_dropped_total", "Protocol messages dropped by the fault plan or for lack of a receiver",
+        "peer", peer, "type", typeOf(payload), "reason", reason).increment();
+  }
+
+  private LongAdder counter(String name, String help, String peer, Object payload) {
+    return metrics.counter(name, help, "peer", peer, "type", typeOf(payload));
+  }
+
+  /** The message's simple name, e.g. {@code AppendEntries}, without its enclosing protocol. */
+  static String typeOf(Object payload) {
+    return payload == null ? "null" : payload.getClass().getSimpleName();
+  }
+}
