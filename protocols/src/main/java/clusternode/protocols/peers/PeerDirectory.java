@@ -56,8 +56,9 @@ public final class PeerDirectory {
       throw new ConfigProblem("cluster-node.peers", "no nodes listed", "list at least one node");
     }
     List<Peer> peers = new ArrayList<>();
-    for (Map.Entry<String, ConfigValue> e : object.entrySet()) {
-      peers.add(readPeer(e.getKey(), e.getValue()));
+    // HOCON objects do not keep their order; ids in sorted order make every listing stable.
+    for (String id : new java.util.TreeSet<>(object.keySet())) {
+      peers.add(readPeer(id, object.get(id)));
     }
     checkDistinctEndpoints(peers);
     return new PeerDirectory(selfId, peers);

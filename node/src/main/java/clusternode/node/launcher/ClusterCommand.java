@@ -1,0 +1,215 @@
+package clusternode.node.launcher;
+
+import clusternode.node.Main;
+import clusternode.node.ctl.NodeClient;
+import clusternode.protocols.config.ConfigProblem;
+import clusternode.protocols.http.Json;
+import clusternode.protocols.peers.Peer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code bin/cluster}: a whole deployment as local JVMs on loopback. */
+@Command(name = "cluster", mixinStandardHelpOptions = true,
+    description = "Starts, inspects, breaks and stops a local multi-JVM cluster.",
+    subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class,
+        ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class})
+public final class ClusterCommand implements Callable<Integer> {
+  @Option(names = "--dir", description = "where pids, logs and data go (default: target/cluster under the project)")
+  Path dir;
+
+  @Override
+  public Integer call() {
+    System.out.println("usage: bin/cluster up|status|down|kill ID|start ID|partition A,B C,D|heal (--help for more)");
+    return Main.EXIT_CONFIG;
+  }
+
+  static Path home() {
+    String home = System.getenv("CLUSTERNODE_HOME");
+    return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
+  }
+
+  ClusterDir clusterDir() {
+    return new ClusterDir(dir != null ? dir : home().resolve("target/cluster"));
+  }
+
+  /** A relative path as given from the current directory, else from the project. */
+  static Path resolveConfig(Path config) {
+    if (config.isAbsolute() || Files.exists(config)) {
+      return config;
+    }
+    return home().resolve(config);
+  }
+
+  static Path jar() {
+    String explicit = System.getProperty("clusternode.jar");
+    if (explicit != null) {
+      return Path.of(explicit);
+    }
+    try {
+      Path self = Path.of(ClusterCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (self.toString().endsWith(".jar")) {
+        return self;
+      }
+    } catch (java.net.URISyntaxException ignored) {
+      // fall through to the error below
+    }
+    throw new IllegalStateException("not running from the node jar; build it with mvn -DskipTests package");
+  }
+
+  /** The cluster this directory last started, for the commands that act on a running one. */
+  LocalCluster running() throws IOException {
+    ClusterDir d = clusterDir();
+    Path deployment = d.deployment().orElseThrow(() -> new IllegalStateException(
+        "no cluster has been started from " + d.root() + "; run bin/cluster up first"));
+    return LocalCluster.of(d, deployment, jar(), System.out);
+  }
+
+  /** Runs {@code body}, turning the errors users cause into one line and an exit code. */
+  static int guarded(Callable<Integer> body) {
+    try {
+      return body.call();
+    } catch (ConfigProblem p) {
+      System.err.println(p.line());
+      return Main.EXIT_CONFIG;
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      return Main.EXIT_CONFIG;
+    } catch (Exception e) {
+      System.err.println("error: " + e);
+      return 1;
+    }
+  }
+
+  @Command(name = "up", description = "Builds nothing, starts every node of the deployment, waits until healthy.")
+  static final class Up implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Option(names = "--config", defaultValue = "conf/default.conf", description = "deployment file (default ${DEFAULT-VALUE})")
+    Path config;
+
+    @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for health")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        LocalCluster cluster = LocalCluster.of(parent.clusterDir(), resolveConfig(config), jar(), System.out);
+        return cluster.up(Duration.ofSeconds(timeoutSeconds)) ? 0 : 1;
+      });
+    }
+  }
+
+  @Command(name = "status", description = "Shows every node's process and health.")
+  static final class Status implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        parent.running().printStatus();
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "down", description = "Stops every node by its pid; leaves no process behind.")
+  static final class Down implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> parent.running().down() ? 0 : 1);
+    }
+  }
+
+  @Command(name = "kill", description = "kill -9 one node, as a crash would.")
+  static final class Kill implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        parent.running().kill(id);
+        return 0;
+      });
+    }
+  }
+
+  @Command(name = "start", description = "Starts one node again (after kill).")
+  static final class Start implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Parameters(paramLabel = "ID")
+    String id;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> parent.running().start(id, Duration.ofSeconds(60)) ? 0 : 1);
+    }
+  }
+
+  @Command(name = "partition", description = "Splits the cluster into groups, e.g. partition n1 n2,n3. Nodes not named form one more group.")
+  static final class Partition implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Parameters(paramLabel = "GROUP", arity = "1..*", description = "comma-separated node ids")
+    List<String> groups;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        List<List<String>> partition = new ArrayList<>();
+        for (String g : groups) {
+          partition.add(Arrays.stream(g.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
+        }
+        String body = Json.MAPPER.writeValueAsString(Map.of("partition", partition));
+        return applyEverywhere(parent.running(), "POST", body);
+      });
+    }
+  }
+
+  @Command(name = "heal", description = "Clears every fault on every node.")
+  static final class Heal implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> applyEverywhere(parent.running(), "DELETE", null));
+    }
+  }
+
+  /** Sends the fault change to every running node; partitions are symmetric only if all agree. */
+  static int applyEverywhere(LocalCluster cluster, String method, String body) throws IOException {
+    NodeClient client = new NodeClient(cluster.dir().adminToken(false), Duration.ofSeconds(5));
+    int failures = 0;
+    for (Peer p : cluster.peers().all().values()) {
+      if (cluster.dir().process(p.id()).isEmpty()) {
+        System.out.printf("%-6s not running, skipped%n", p.id());
+        continue;
+      }
+      try {
+        NodeClient.Answer a = client.send(p, "/admin/faults", method, body);
+        System.out.printf("%-6s %d %s%n", p.id(), a.status(), a.body());
+        failures += a.ok() ? 0 : 1;
+      } catch (IOException e) {
+        System.out.printf("%-6s no answer: %s%n", p.id(), e.getMessage());
+        failures++;
+      }
+    }
+    return failures == 0 ? 0 : 1;
+  }
+}

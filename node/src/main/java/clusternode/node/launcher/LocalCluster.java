@@ -1,0 +1,223 @@
+package clusternode.node.launcher;
+
+import clusternode.node.config.NodeConfig;
+import clusternode.node.config.ProtocolCatalog;
+import clusternode.node.ctl.NodeClient;
+import clusternode.protocols.peers.Peer;
+import clusternode.protocols.peers.PeerDirectory;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A deployment run on this machine, one JVM per node on loopback. Every process it starts is
+ * recorded by pid (with its start time, so a recycled pid is never mistaken for ours) and stopped
+ * by that pid.
+ */
+public final class LocalCluster {
+  private static final List<String> DEFAULT_JVM_OPTIONS =
+      List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+
+  private final ClusterDir dir;
+  private final Path deployment;
+  private final PeerDirectory peers;
+  private final Path jar;
+  private final PrintStream out;
+
+  private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out) {
+    this.dir = dir;
+    this.deployment = deployment;
+    this.peers = peers;
+    this.jar = jar;
+    this.out = out;
+  }
+
+  /** Checks every node's config of {@code deployment} (a {@code ConfigProblem} if one is wrong). */
+  public static LocalCluster of(ClusterDir dir, Path deployment, Path jar, PrintStream out) {
+    Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
+    PeerDirectory peers = nodes.values().iterator().next().peers();
+    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), peers, jar, out);
+  }
+
+  public PeerDirectory peers() {
+    return peers;
+  }
+
+  public ClusterDir dir() {
+    return dir;
+  }
+
+  /** Starts every node that is not running and waits until all report healthy. */
+  public boolean up(Duration timeout) throws IOException {
+    long began = System.nanoTime();
+    dir.recordDeployment(deployment);
+    boolean anyRunning = false;
+    for (String id : peers.ids()) {
+      anyRunning |= dir.process(id).isPresent();
+    }
+    if (!anyRunning) {
+      dir.forgetToken(); // a fresh token for every fresh run
+    }
+    dir.adminToken(true);
+    for (String id : peers.ids()) {
+      Optional<ProcessHandle> running = dir.process(id);
+      if (running.isPresent()) {
+        out.printf("%s already running (pid %d)%n", id, running.get().pid());
+      } else {
+        launch(id);
+      }
+    }
+    boolean healthy = awaitHealthy(peers.ids(), timeout);
+    printStatus();
+    if (healthy) {
+      out.printf("cluster up in %.1f s; admin token in %s; logs in %s/<id>/node.log%n",
+          (System.nanoTime() - began) / 1e9, dir.tokenFile(), dir.root());
+    }
+    return healthy;
+  }
+
+  /** Starts one node again (after {@code kill}) and waits until it answers. */
+  public boolean start(String id, Duration timeout) throws IOException {
+    requireKnown(id);
+    if (dir.process(id).isPresent()) {
+      out.printf("%s already running (pid %d)%n", id, dir.process(id).get().pid());
+      return true;
+    }
+    dir.adminToken(true);
+    launch(id);
+    boolean healthy = awaitHealthy(List.of(id), timeout);
+    printStatus();
+    return healthy;
+  }
+
+  private void launch(String id) throws IOException {
+    Files.createDirectories(dir.dataDir(id));
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(jvmOptions());
+    command.add("-Dcluster-node.admin-token-file=" + dir.tokenFile());
+    command.add("-Dcluster-node.data-dir=" + dir.dataDir(id));
+    command.addAll(List.of("-jar", jar.toString(), "node", "--config", deployment.toString(), "--id", id));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile(id).toFile()));
+    Process process = builder.start();
+    dir.recordProcess(id, process.toHandle());
+    out.printf("started %s (pid %d)%n", id, process.pid());
+  }
+
+  private static List<String> jvmOptions() {
+    String custom = System.getenv("CLUSTERNODE_NODE_OPTS");
+    return custom == null || custom.isBlank() ? DEFAULT_JVM_OPTIONS : Arrays.asList(custom.trim().split("\\s+"));
+  }
+
+  private boolean awaitHealthy(List<String> ids, Duration timeout) throws IOException {
+    NodeClient client = new NodeClient(null, Duration.ofSeconds(2));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<String> waiting = new ArrayList<>(ids);
+    while (!waiting.isEmpty()) {
+      for (String id : List.copyOf(waiting)) {
+        if (dir.process(id).isEmpty()) {
+          out.printf("%s exited during start-up; the end of %s:%n", id, dir.logFile(id));
+          tail(dir.logFile(id), 5).forEach(line -> out.println("  " + line));
+          return false;
+        }
+        if ("ok".equals(client.healthStatus(peers.get(id)))) {
+          waiting.remove(id);
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        out.printf("not healthy within %d s: %s (see their node.log)%n", timeout.toSeconds(), waiting);
+        return false;
+      }
+      sleep(200);
+    }
+    return true;
+  }
+
+  /** Prints one line per node: process, address and health. */
+  public void printStatus() throws IOException {
+    NodeClient client = new NodeClient(null, Duration.ofSeconds(2));
+    for (Peer p : peers.all().values()) {
+      Optional<ProcessHandle> process = dir.process(p.id());
+      String health = process.isPresent() ? Optional.ofNullable(client.healthStatus(p)).orElse("not answering") : "-";
+      out.printf("%-6s %-24s %-14s %s%n", p.id(), p.httpBase(),
+          process.map(h -> "pid " + h.pid()).orElse("not running"), health);
+    }
+  }
+
+  /** SIGKILL, as a crash would: nothing is flushed or said goodbye. */
+  public void kill(String id) throws IOException {
+    requireKnown(id);
+    Optional<ProcessHandle> process = dir.process(id);
+    if (process.isEmpty()) {
+      out.printf("%s is not running%n", id);
+      return;
+    }
+    process.get().destroyForcibly();
+    awaitExit(process.get(), Duration.ofSeconds(10));
+    dir.forgetProcess(id);
+    out.printf("killed %s (pid %d)%n", id, process.get().pid());
+  }
+
+  /** SIGTERM to every node, SIGKILL to any still alive after 15 s; no process is left behind. */
+  public boolean down() throws IOException {
+    List<ProcessHandle> stopping = new ArrayList<>();
+    for (String id : peers.ids()) {
+      dir.process(id).ifPresent(h -> {
+        h.destroy();
+        stopping.add(h);
+      });
+    }
+    boolean clean = true;
+    for (ProcessHandle h : stopping) {
+      if (!awaitExit(h, Duration.ofSeconds(15))) {
+        h.destroyForcibly();
+        clean &= awaitExit(h, Duration.ofSeconds(5));
+      }
+    }
+    for (String id : peers.ids()) {
+      dir.forgetProcess(id);
+    }
+    out.printf("stopped %d node(s)%s%n", stopping.size(), clean ? "" : "; some did not exit!");
+    return clean;
+  }
+
+  private void requireKnown(String id) {
+    if (!peers.contains(id)) {
+      throw new IllegalArgumentException("unknown node '" + id + "'; this deployment has " + peers.ids());
+    }
+  }
+
+  private static boolean awaitExit(ProcessHandle h, Duration timeout) {
+    try {
+      h.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      return true;
+    } catch (Exception e) {
+      return !h.isAlive();
+    }
+  }
+
+  private static List<String> tail(Path file, int lines) {
+    try {
+      List<String> all = Files.readAllLines(file);
+      return all.subList(Math.max(0, all.size() - lines), all.size());
+    } catch (IOException e) {
+      return List.of("(cannot read " + file + ")");
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
