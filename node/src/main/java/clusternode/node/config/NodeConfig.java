@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +57,8 @@ public record NodeConfig(
     String token = adminToken(config);
     String bindHost = string(config, "cluster-node.http.bind-host");
     long maxBody = bytes(config, "cluster-node.http.max-request-bytes", 1024, 64L << 20);
-    Path dataDir = Path.of(string(config, "cluster-node.data-dir"));
+    String dataDirSetting = string(config, "cluster-node.data-dir");
+    Path dataDir = Path.of(dataDirSetting.isBlank() ? "target/cluster/" + peers.selfId() : dataDirSetting);
     config = config.withValue("akka.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(maxBody));
     return new NodeConfig(config, peers, protocols, dataDir, token,
         bindHost.isBlank() ? peers.self().host() : bindHost, maxBody);
@@ -69,6 +71,10 @@ public record NodeConfig(
     }
     try {
       String text = Files.readString(file, StandardCharsets.UTF_8);
+      DuplicatePeers.find(text).ifPresent(id -> {
+        throw new ConfigProblem("cluster-node.peers." + id, "node id " + id + " is defined more than once in " + file,
+            "give every node its own id");
+      });
       return ConfigFactory.parseString(text,
           ConfigParseOptions.defaults().setSyntax(ConfigSyntax.CONF).setOriginDescription(file.toString()));
     } catch (IOException e) {
@@ -95,15 +101,17 @@ public record NodeConfig(
           "write e.g. protocols = [raft, gossip]; known: " + catalog.names());
     }
     Set<String> enabled = new LinkedHashSet<>();
-    enabled.add(PeerMonitor.NAME);
+    enabled.add(PeerMonitor.NAME); // always on; naming it is allowed
+    Set<String> seen = new HashSet<>();
     for (String name : named) {
       if (!catalog.contains(name)) {
         throw new ConfigProblem("cluster-node.protocols", "unknown protocol '" + name + "'",
             "use only known protocols: " + catalog.names());
       }
-      if (!enabled.add(name) && !name.equals(PeerMonitor.NAME)) {
+      if (!seen.add(name)) {
         throw new ConfigProblem("cluster-node.protocols", "protocol '" + name + "' is named twice", "name it once");
       }
+      enabled.add(name);
     }
     List<ProtocolProvider> providers = new ArrayList<>();
     for (String name : enabled) {

@@ -73,11 +73,6 @@ public final class PeerDirectory {
     if (value.valueType() != ConfigValueType.OBJECT) {
       throw new ConfigProblem(key, "must be an object", "write " + id + " { host, akka-port, http-port }");
     }
-    // HOCON merges duplicate keys silently; the merged origin is how a twice-defined id shows.
-    if (value.origin().description().startsWith("merge of")) {
-      throw new ConfigProblem(key, "node id " + id + " is defined more than once (" + value.origin().description() + ")",
-          "give every node its own id");
-    }
     Config peer = ((ConfigObject) value).toConfig();
     String host = requireString(peer, key, "host");
     return new Peer(id, host, port(peer, key, "akka-port"), port(peer, key, "http-port"));

@@ -1,0 +1,167 @@
+package clusternode.node.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusternode.protocols.config.ConfigProblem;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One test per configuration error: each names the key and the fix in one line. */
+class NodeConfigTest {
+  private static final String PEERS = """
+      peers {
+        n1 { host = "127.0.0.1", akka-port = 12551, http-port = 18081 }
+        n2 { host = "127.0.0.1", akka-port = 12552, http-port = 18082 }
+        n3 { host = "127.0.0.1", akka-port = 12553, http-port = 18083 }
+      }
+      """;
+
+  @TempDir Path dir;
+
+  private Path file(String body) throws IOException {
+    Path f = dir.resolve("deployment.conf");
+    Files.writeString(f, body);
+    return f;
+  }
+
+  private ConfigProblem problem(String body, String id) throws IOException {
+    Path f = file(body);
+    return assertThrows(ConfigProblem.class, () -> NodeConfig.load(f, id, ProtocolCatalog.discover()));
+  }
+
+  @Test
+  void aValidDeploymentLoads() throws IOException {
+    NodeConfig c = NodeConfig.load(file("cluster-node { protocols = []\n" + PEERS + "}"), "n2", ProtocolCatalog.discover());
+    assertEquals("n2", c.peers().selfId());
+    assertEquals(3, c.peers().size());
+    assertEquals(12552, c.peers().self().akkaPort());
+    assertEquals("cluster", c.config().getString("akka.actor.provider"));
+    assertEquals(Path.of("target/cluster/n2"), c.dataDir());
+    assertEquals("peer-monitor", c.protocols().get(0).name());
+  }
+
+  @Test
+  void unknownProtocolIsNamedAndTheKnownOnesListed() throws IOException {
+    ConfigProblem p = problem("cluster-node { protocols = [paxos]\n" + PEERS + "}", "n1");
+    assertEquals("cluster-node.protocols", p.key());
+    assertTrue(p.line().contains("unknown protocol 'paxos'"), p.line());
+    assertTrue(p.line().contains("peer-monitor"), p.line());
+  }
+
+  @Test
+  void aProtocolNamedTwiceIsRefused() throws IOException {
+    ConfigProblem p = problem("cluster-node { protocols = [peer-monitor, peer-monitor]\n" + PEERS + "}", "n1");
+    // peer-monitor is always on; naming it is allowed, naming any protocol twice is not.
+    assertEquals("cluster-node.protocols", p.key());
+  }
+
+  @Test
+  void aDuplicateNodeIdIsRefused() throws IOException {
+    ConfigProblem p = problem("""
+        cluster-node.peers {
+          n1 { host = "127.0.0.1", akka-port = 12551, http-port = 18081 }
+          n1 { host = "127.0.0.1", akka-port = 12552, http-port = 18082 }
+        }
+        """, "n1");
+    assertEquals("cluster-node.peers.n1", p.key());
+    assertTrue(p.line().contains("defined more than once"), p.line());
+  }
+
+  @Test
+  void twoNodesOnOnePortAreRefused() throws IOException {
+    ConfigProblem p = problem("""
+        cluster-node.peers {
+          n1 { host = "127.0.0.1", akka-port = 12551, http-port = 18081 }
+          n2 { host = "127.0.0.1", akka-port = 12551, http-port = 18082 }
+        }
+        """, "n1");
+    assertEquals("cluster-node.peers.n2.akka-port", p.key());
+  }
+
+  @Test
+  void anIdNotAmongThePeersIsRefused() throws IOException {
+    ConfigProblem p = problem("cluster-node {\n" + PEERS + "}", "n9");
+    assertEquals("cluster-node.id", p.key());
+    assertTrue(p.line().contains("[n1, n2, n3]"), p.line());
+  }
+
+  @Test
+  void noIdAtAllIsRefused() throws IOException {
+    ConfigProblem p = problem("cluster-node {\n" + PEERS + "}", null);
+    assertEquals("cluster-node.id", p.key());
+    assertTrue(p.fix().contains("--id"), p.line());
+  }
+
+  @Test
+  void aMissingKeyIsNamed() throws IOException {
+    ConfigProblem p = problem("cluster-node.peers { n1 { host = \"127.0.0.1\", akka-port = 12551 } }", "n1");
+    assertEquals("cluster-node.peers.n1.http-port", p.key());
+    assertTrue(p.line().contains("missing"), p.line());
+  }
+
+  @Test
+  void missingPeersAreNamed() throws IOException {
+    ConfigProblem p = problem("cluster-node.protocols = []", "n1");
+    assertEquals("cluster-node.peers", p.key());
+  }
+
+  @Test
+  void aWrongTypeIsNamed() throws IOException {
+    ConfigProblem p = problem("cluster-node.peers { n1 { host = \"127.0.0.1\", akka-port = lots, http-port = 1 } }", "n1");
+    assertEquals("cluster-node.peers.n1.akka-port", p.key());
+  }
+
+  @Test
+  void aPortOutOfRangeIsRefused() throws IOException {
+    ConfigProblem p = problem("cluster-node.peers { n1 { host = \"127.0.0.1\", akka-port = 70000, http-port = 1 } }", "n1");
+    assertEquals("cluster-node.peers.n1.akka-port", p.key());
+  }
+
+  @Test
+  void malformedHoconNamesTheFileAndLine() throws IOException {
+    ConfigProblem p = problem("cluster-node {\n  peers {\n    n1 { host = \n", "n1");
+    assertTrue(p.key().endsWith("deployment.conf"), p.key());
+    assertTrue(p.line().contains("malformed HOCON"), p.line());
+  }
+
+  @Test
+  void aMissingFileIsNamed() {
+    ConfigProblem p = assertThrows(ConfigProblem.class,
+        () -> NodeConfig.load(dir.resolve("nope.conf"), "n1", ProtocolCatalog.discover()));
+    assertEquals("--config", p.key());
+  }
+
+  @Test
+  void aBadPeerMonitorSettingIsNamed() throws IOException {
+    ConfigProblem p = problem("cluster-node { peer-monitor.unreachable-after = 100ms\n" + PEERS + "}", "n1");
+    assertEquals("cluster-node.peer-monitor.unreachable-after", p.key());
+  }
+
+  @Test
+  void aPortInUseIsNamed() throws IOException {
+    NodeConfig c = NodeConfig.load(file("cluster-node {\n" + PEERS + "}"), "n1", ProtocolCatalog.discover());
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress("127.0.0.1", 18081));
+      ConfigProblem p = assertThrows(ConfigProblem.class, () -> PortCheck.requireFree(c));
+      assertEquals("cluster-node.peers.n1.http-port", p.key());
+      assertTrue(p.line().contains("already in use"), p.line());
+    }
+  }
+
+  @Test
+  void everyShippedDeploymentLoadsForEveryNode() {
+    Path conf = Path.of("..", "conf");
+    for (String name : new String[] {"default.conf", "raft-5.conf"}) {
+      var all = NodeConfig.loadAll(conf.resolve(name), ProtocolCatalog.discover());
+      assertTrue(all.size() >= 3, name);
+      all.forEach((id, c) -> assertEquals(id, c.peers().selfId()));
+    }
+  }
+}
