@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -88,7 +89,7 @@ final class LogFixtures {
 
   static void truncate(Path file, long length) throws IOException {
     byte[] data = Files.readAllBytes(file);
-    Files.write(file, java.util.Arrays.copyOf(data, (int) length));
+    Files.write(file, Arrays.copyOf(data, (int) length));
   }
 
   static void flipByte(Path file, long offset, int mask) throws IOException {

@@ -11,9 +11,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -304,6 +306,33 @@ class SegmentedLogTest {
       assertEquals(10, log.lastIndex());
     }
     assertTrue(Files.notExists(temp));
+  }
+
+  @Test
+  void truncateSuffixIsDurableWithoutSync() throws IOException {
+    writeLog(dir, SMALL, entries(1, 100, 1, 50, 25));
+    try (SegmentedLog log = SegmentedLog.open(dir, SMALL)) {
+      log.truncateSuffix(30);
+    }
+    try (SegmentedLog log = SegmentedLog.open(dir, SMALL)) {
+      assertServes(log, entries(1, 100, 1, 50, 25).subList(0, 29));
+    }
+  }
+
+  /** Records that verify but break Raft's log rules were never written by this code. */
+  @Test
+  void verifiedRecordsWithDecreasingTermsAreRefused() throws IOException {
+    ByteBuffer data = ByteBuffer.allocate(200);
+    data.put(SegmentFormat.encodeHeader(1));
+    SegmentFormat.encodeRecord(data, new StoredEntry(1, 5, (byte) 0, new byte[3]));
+    long second = data.position();
+    SegmentFormat.encodeRecord(data, new StoredEntry(2, 4, (byte) 0, new byte[3]));
+    Files.write(dir.resolve(SegmentFormat.fileName(1)),
+        Arrays.copyOf(data.array(), data.position()));
+    StorageCorruptException e =
+        assertThrows(StorageCorruptException.class, () -> SegmentedLog.open(dir, SMALL));
+    assertEquals(second, e.offset());
+    assertTrue(e.getMessage().contains("lower than the previous term"), e.getMessage());
   }
 
   @Test
