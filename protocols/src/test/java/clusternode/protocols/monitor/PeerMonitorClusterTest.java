@@ -85,7 +85,7 @@ class PeerMonitorClusterTest {
           && statuses("n3").get("n2") == PeerStatus.UNREACHABLE && statuses("n1").get("n3") == r);
       String metrics = cluster.node("n2").metrics().renderPrometheus();
       assertTrue(metrics.contains(
-          "transport_messages_dropped_total{peer=\"n1\",reason=\"partition-inbound\",type=\"Probe\"}"), metrics);
+          "transport_messages_dropped_total{peer=\"n1\",type=\"Probe\",reason=\"partition-inbound\"}"), metrics);
     } finally {
       cluster.node("n2").transport().setFaultPlan(FaultPlan.NONE);
     }
