@@ -90,11 +90,13 @@ public final class Node implements AutoCloseable {
         long seed = config.config().getLong("cluster-node.transport.fault-seed");
         Transport transport = Transport.start(ctx, config.peers(), metrics, seed != 0 ? seed : System.nanoTime());
         Map<String, ProtocolInstance> protocols = new LinkedHashMap<>();
+        Map<String, Object> services = new java.util.concurrent.ConcurrentHashMap<>();
         for (ProtocolProvider provider : config.protocols()) {
-          ProtocolContext context = new ProtocolContext(ctx, config.config(), transport, metrics, config.dataDir());
+          ProtocolContext context = new ProtocolContext(ctx, config.config(), transport, metrics, config.dataDir(),
+              services);
           protocols.put(provider.name(), provider.start(context));
         }
-        started.complete(new Started(transport, Map.copyOf(protocols)));
+        started.complete(new Started(transport, java.util.Collections.unmodifiableMap(protocols)));
       } catch (RuntimeException e) {
         started.completeExceptionally(e);
         throw e;

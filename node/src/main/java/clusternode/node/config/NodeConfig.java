@@ -125,7 +125,32 @@ public record NodeConfig(
       }
       providers.add(provider);
     }
-    return List.copyOf(providers);
+    return inStartOrder(providers, config);
+  }
+
+  /** Orders providers so that each starts after those it {@code startsAfter}. */
+  private static List<ProtocolProvider> inStartOrder(List<ProtocolProvider> providers, Config config) {
+    List<ProtocolProvider> ordered = new ArrayList<>();
+    Set<String> started = new HashSet<>();
+    Set<String> enabled = new HashSet<>();
+    providers.forEach(p -> enabled.add(p.name()));
+    List<ProtocolProvider> waiting = new ArrayList<>(providers);
+    while (!waiting.isEmpty()) {
+      ProtocolProvider next = waiting.stream().filter(p -> started.containsAll(p.startsAfter(config))).findFirst()
+          .orElse(null);
+      if (next == null) {
+        ProtocolProvider stuck = waiting.get(0);
+        Set<String> missing = new LinkedHashSet<>(stuck.startsAfter(config));
+        missing.removeAll(enabled);
+        throw new ConfigProblem("cluster-node.protocols", "protocol '" + stuck.name() + "' needs "
+            + (missing.isEmpty() ? stuck.startsAfter(config) + " (a cycle)" : missing),
+            "name " + (missing.isEmpty() ? "them without a cycle" : missing) + " in cluster-node.protocols too");
+      }
+      ordered.add(next);
+      started.add(next.name());
+      waiting.remove(next);
+    }
+    return List.copyOf(ordered);
   }
 
   private static String keyOf(ConfigException e) {

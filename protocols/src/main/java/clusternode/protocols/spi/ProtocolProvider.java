@@ -25,6 +25,15 @@ public interface ProtocolProvider {
    */
   void validate(Config config, PeerDirectory peers, java.util.Set<String> enabled);
 
+  /**
+   * Protocols that must be started before this one, because it requires what they provide
+   * (e.g. the ledger needs its ordering protocol). The node starts protocols in an order that
+   * respects this.
+   */
+  default java.util.Set<String> startsAfter(Config config) {
+    return java.util.Set.of();
+  }
+
   /** Spawns the protocol's actor through {@code context}; called once, on the node's guardian. */
   ProtocolInstance start(ProtocolContext context);
 }

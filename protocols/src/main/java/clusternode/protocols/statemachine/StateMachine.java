@@ -23,6 +23,12 @@ public interface StateMachine {
    */
   byte[] apply(long index, byte[] command);
 
+  /**
+   * Answers a read-only query against the current state; changes nothing. The ordering protocol
+   * decides how current that state must be (linearizable via ReadIndex, or local).
+   */
+  byte[] query(byte[] query);
+
   /** The whole state as bytes, as of the last applied index; restoring it gives an equal machine. */
   byte[] snapshot();
 

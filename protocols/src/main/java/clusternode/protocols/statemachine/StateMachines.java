@@ -83,6 +83,12 @@ public final class StateMachines implements StateMachine {
     return machine.apply(index, body);
   }
 
+  /** Queries go straight to the named machine: {@code query} holds no envelope. */
+  @Override
+  public byte[] query(byte[] query) {
+    throw new UnsupportedOperationException("query a machine by name: get(name).query(bytes)");
+  }
+
   /** The result of a command no machine could take; starts with 0xFF so no machine's result collides. */
   public static byte[] error(String message) {
     byte[] text = message.getBytes(StandardCharsets.UTF_8);
