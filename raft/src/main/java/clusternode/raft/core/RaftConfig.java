@@ -9,7 +9,7 @@ import java.util.List;
  *
  * @param initialVoters voters of a brand-new cluster; empty for a server that joins an existing one
  * @param electionTimeoutMinTicks lower bound (inclusive) of the randomized election timeout
- * @param electionTimeoutMaxTicks upper bound (exclusive) of the randomized election timeout
+ * @param electionTimeoutMaxTicks upper bound (inclusive) of the randomized election timeout
  * @param heartbeatIntervalTicks how often the leader sends heartbeats
  * @param maxEntriesPerAppend bound on entries in one AppendEntries
  * @param maxBytesPerAppend bound on entry bytes in one AppendEntries (one larger entry still goes)

@@ -143,6 +143,13 @@ public final class RaftCore {
     return log;
   }
 
+  /** Starts an election now, as if the election timeout fired (etcd's MsgHup); for tests and admin. */
+  void campaignNow() {
+    if (role != Role.LEADER && promotable()) {
+      campaign(config.preVote(), false);
+    }
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Inputs
 
@@ -444,7 +451,7 @@ public final class RaftCore {
     electionElapsed = 0;
     heartbeatElapsed = 0;
     randomizedElectionTimeout = config.electionTimeoutMinTicks()
-        + random.nextInt(config.electionTimeoutMaxTicks() - config.electionTimeoutMinTicks());
+        + random.nextInt(config.electionTimeoutMaxTicks() - config.electionTimeoutMinTicks() + 1);
     votes.clear();
     progress.clear();
     transferTarget = null;
@@ -780,10 +787,19 @@ public final class RaftCore {
 
   private Proposal.Rejected checkCanChangeConfig() {
     Proposal.Rejected no = checkCanPropose();
-    if (no == null && membershipIndex > commitIndex) {
+    if (no == null && !configChangeAllowed()) {
       return new Proposal.Rejected(Proposal.Reason.CONFIG_CHANGE_PENDING, null);
     }
     return no;
+  }
+
+  /**
+   * One change at a time: the previous one must be committed. And, since a new leader may not yet
+   * know of a change that a previous leader committed in a minority of logs, it first commits an
+   * entry of its own term (Ongaro's fix to single-server changes, raft-dev 2015).
+   */
+  private boolean configChangeAllowed() {
+    return membershipIndex <= commitIndex && committedInCurrentTerm();
   }
 
   private Proposal appendAsLeader(EntryType type, byte[] data) {
@@ -1035,8 +1051,8 @@ public final class RaftCore {
   }
 
   private void maybePromoteLearner() {
-    if (membershipIndex > commitIndex || transferTarget != null) {
-      return; // one configuration change at a time
+    if (!configChangeAllowed() || transferTarget != null) {
+      return;
     }
     for (String learner : membership.learners()) {
       Progress pr = progress.get(learner);
