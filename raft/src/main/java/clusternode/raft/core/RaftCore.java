@@ -424,8 +424,8 @@ public final class RaftCore {
   private void answerLowerTerm(RaftMessage m) {
     if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
       send(new AppendEntriesResponse(selfId, m.from(), term, false, 0, 0, 0, 0, 0));
-    } else if (m instanceof RequestVote rv && rv.preVote()) {
-      send(new RequestVoteResponse(selfId, m.from(), term, false, true));
+    } else if (m instanceof RequestVote rv) {
+      send(new RequestVoteResponse(selfId, m.from(), term, false, rv.preVote()));
     }
   }
 

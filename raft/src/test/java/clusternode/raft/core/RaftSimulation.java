@@ -50,7 +50,7 @@ final class RaftSimulation {
   private long nextReadId = 1;
 
   // Clients: each has a current sequence number it (re)proposes until it sees it applied.
-  private final long[] clientSeq = new long[3];
+  private final long[] clientSeq = new long[16];
 
   // Counters for the report.
   long proposals;
