@@ -14,6 +14,7 @@ import clusternode.protocols.peers.PeerDirectory;
 import clusternode.protocols.spi.ProtocolContext;
 import clusternode.protocols.spi.ProtocolInstance;
 import clusternode.protocols.spi.ProtocolProvider;
+import clusternode.protocols.spi.ProtocolStartException;
 import clusternode.protocols.transport.Transport;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,7 +73,7 @@ public final class Node implements AutoCloseable {
     } catch (ExecutionException e) {
       system.terminate();
       Throwable cause = e.getCause();
-      throw new NodeStartException(cause instanceof NodeStartException ? cause.getMessage()
+      throw new NodeStartException(cause instanceof ProtocolStartException ? cause.getMessage()
           : "start-up failed: " + cause.getClass().getSimpleName() + ": " + cause.getMessage());
     } catch (TimeoutException e) {
       system.terminate();

@@ -75,13 +75,19 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route adminRoutes() {
-    return pathPrefix("admin", () -> admin(() -> path("faults", () -> concat(
+    List<Route> protocolAdmin = new ArrayList<>();
+    protocols.values().forEach(p -> p.adminRoutes().ifPresent(protocolAdmin::add));
+    return pathPrefix("admin", () -> admin(() -> concat(faultRoutes(), protocolAdmin.toArray(Route[]::new))));
+  }
+
+  private Route faultRoutes() {
+    return path("faults", () -> concat(
         get(() -> complete(Json.ok(FaultPlanJson.of(transport.faultPlan())))),
         post(() -> entity(Unmarshaller.entityToByteArray(), this::changeFaults)),
         delete(() -> {
           transport.setFaultPlan(FaultPlan.NONE);
           return complete(Json.ok(FaultPlanJson.of(FaultPlan.NONE)));
-        })))));
+        })));
   }
 
   private Route changeFaults(byte[] body) {

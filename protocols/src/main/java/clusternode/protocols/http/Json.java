@@ -45,6 +45,25 @@ public final class Json {
     }
   }
 
+  /**
+   * The answer for a failed request: {@code Unavailable} is 503 (no leader, no quorum, timeout),
+   * {@code IllegalArgumentException} 400, anything else 500.
+   */
+  public static HttpResponse failure(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof clusternode.protocols.statemachine.Unavailable) {
+      return error(StatusCodes.SERVICE_UNAVAILABLE, t.getMessage());
+    }
+    if (t instanceof IllegalArgumentException) {
+      return error(StatusCodes.BAD_REQUEST, t.getMessage());
+    }
+    return error(StatusCodes.INTERNAL_SERVER_ERROR, "internal error: " + t.getClass().getSimpleName() + ": " + t.getMessage());
+  }
+
   /** The API's one error shape. */
   public static HttpResponse error(StatusCode status, String message) {
     Map<String, Object> body = new LinkedHashMap<>();

@@ -30,7 +30,13 @@ public final class Metrics {
   /** A latency summary in milliseconds, recorded in microseconds; see {@link LatencySummary}. */
   public LatencySummary summary(String name, String help, String... labels) {
     return (LatencySummary) family(name, help, "summary").series.computeIfAbsent(labelText(labels),
-        k -> new LatencySummary());
+        k -> new LatencySummary(1000.0));
+  }
+
+  /** A summary of plain counts (batch sizes, ...): record with {@code recordMicros(count)}, shown as is. */
+  public LatencySummary distribution(String name, String help, String... labels) {
+    return (LatencySummary) family(name, help, "summary").series.computeIfAbsent(labelText(labels),
+        k -> new LatencySummary(1.0));
   }
 
   private Family family(String name, String help, String type) {
@@ -60,10 +66,10 @@ public final class Metrics {
       Histogram h = s.snapshot();
       for (double q : new double[] {0.5, 0.9, 0.99, 0.999}) {
         String ql = "quantile=\"" + q + "\"";
-        line(out, name, labels.isEmpty() ? ql : labels + "," + ql, h.getValueAtPercentile(q * 100) / 1000.0);
+        line(out, name, labels.isEmpty() ? ql : labels + "," + ql, h.getValueAtPercentile(q * 100) / s.scale);
       }
       line(out, name + "_count", labels, s.count());
-      line(out, name + "_sum", labels, s.sumMicros() / 1000.0);
+      line(out, name + "_sum", labels, s.sumMicros() / s.scale);
     }
   }
 
@@ -118,6 +124,11 @@ public final class Metrics {
     private final Recorder recorder = new Recorder(3);
     private final Histogram total = new Histogram(3);
     private final LongAdder sumMicros = new LongAdder();
+    private final double scale;
+
+    LatencySummary(double scale) {
+      this.scale = scale;
+    }
 
     public void recordMicros(long micros) {
       long v = Math.max(0, micros);

@@ -33,7 +33,9 @@ public final class PeerMonitorProvider implements ProtocolProvider {
     ActorRef<PeerMonitor.Command> monitor = context.spawn(
         PeerMonitor.create(context.transport(), PeerMonitorSettings.fromConfig(context.config()), context.metrics()),
         PeerMonitor.NAME);
-    return new Instance(monitor, context);
+    Instance instance = new Instance(monitor, context);
+    context.provide(PeerMonitor.NAME, instance);
+    return instance;
   }
 
   /** The started monitor; {@link #report()} is what {@code GET /health/peers} shows. */

@@ -11,6 +11,14 @@ public interface ProtocolInstance {
     return Optional.empty();
   }
 
+  /**
+   * Routes mounted under {@code /admin/}, behind the node's admin token (a protocol's route
+   * {@code path("raft", ...)} answers at {@code /admin/raft}).
+   */
+  default Optional<Route> adminRoutes() {
+    return Optional.empty();
+  }
+
   /** A JSON-able summary of this protocol's state for {@code GET /health}. */
   CompletionStage<Object> health();
 }

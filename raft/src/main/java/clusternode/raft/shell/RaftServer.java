@@ -1,0 +1,478 @@
+package clusternode.raft.shell;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import clusternode.protocols.CborSerializable;
+import clusternode.protocols.statemachine.Replicated.ReadConsistency;
+import clusternode.protocols.statemachine.StateMachines;
+import clusternode.protocols.transport.Transport;
+import clusternode.raft.core.Entry;
+import clusternode.raft.core.EntryType;
+import clusternode.raft.core.Proposal;
+import clusternode.raft.core.RaftCore;
+import clusternode.raft.core.RaftMessage;
+import clusternode.raft.core.ReadState;
+import clusternode.raft.core.Ready;
+import clusternode.raft.core.RecoveredState;
+import clusternode.raft.core.RejectedRead;
+import clusternode.raft.core.Role;
+import clusternode.raft.core.SoftState;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * The Raft server's actor: a thin shell around {@link RaftCore}. It owns the tick timer, the disk
+ * ({@link RaftStorage}) and the Transport, and for each {@link Ready} it sends what may go before
+ * the fsync, persists with one fsync, sends the rest, applies committed entries, serves reads,
+ * then tells the core it is done (etcd's Ready contract).
+ *
+ * <p>Batching: requests and peer messages only feed the core; the Ready is drained once the
+ * mailbox has been worked through ({@link Flush}), so many requests share one fsync.
+ */
+public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
+  public static final String NAME = "raft";
+
+  public sealed interface Command {}
+
+  /** Order {@code command} for {@code machine}; {@code clientId} empty means no session. */
+  public record Submit(String machine, byte[] command, String clientId, long seq, ActorRef<Outcome> replyTo)
+      implements Command {}
+
+  /** A read-only query of {@code machine}. */
+  public record Query(String machine, byte[] query, ReadConsistency consistency, ActorRef<Outcome> replyTo)
+      implements Command {}
+
+  public record GetStatus(ActorRef<RaftStatus> replyTo) implements Command {}
+
+  /** Leadership transfer to {@code target} (dissertation §3.10); only the leader can. */
+  public record TransferLeadership(String target, ActorRef<Outcome> replyTo) implements Command {}
+
+  /** Adds {@code add} as a learner, or removes {@code remove}; one server at a time. */
+  public record ChangeMembership(String add, String remove, ActorRef<Outcome> replyTo) implements Command {}
+
+  /** A follower's client command, sent on to the leader. */
+  public record ForwardedSubmit(String from, long requestId, byte[] entryData) implements Command, CborSerializable {}
+
+  /** A follower's linearizable query, sent on to the leader. */
+  public record ForwardedQuery(String from, long requestId, String machine, byte[] query)
+      implements Command, CborSerializable {}
+
+  /** The leader's answer to a forwarded request. */
+  public record ForwardedReply(String from, long requestId, Outcome outcome) implements Command, CborSerializable {}
+
+  private record Inbound(Object payload) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum Flush implements Command { INSTANCE }
+
+  private static final int EXPIRY_EVERY_TICKS = 10;
+
+  private final Transport transport;
+  private final RaftSettings settings;
+  private final RaftStorage storage;
+  private final RaftMetrics metrics;
+  private final RaftCore core;
+  private final AppliedState state;
+  private final Pending<Long> writes = new Pending<>();
+  private final Pending<Long> reads = new Pending<>();
+  private final Pending<Long> forwarded = new Pending<>();
+  private final Map<Long, QueryTarget> readTargets = new TreeMap<>();
+  private final Deque<ReadState> readsAwaitingApply = new ArrayDeque<>();
+  private final Deque<Command> awaitingLeader = new ArrayDeque<>();
+  private long nextRequestId = 1;
+  private long ticks;
+  private long snapshotIndex;
+  private boolean flushScheduled;
+
+  private record QueryTarget(String machine, byte[] query) {}
+
+  private RaftServer(ActorContext<Command> context, Transport transport, RaftSettings settings, RaftStorage storage,
+      StateMachines machines, RaftMetrics metrics) throws IOException {
+    super(context);
+    this.transport = transport;
+    this.settings = settings;
+    this.storage = storage;
+    this.metrics = metrics;
+    this.state = new AppliedState(machines, settings.sessionMaxIdleEntries());
+    RecoveredState recovered = storage.recover();
+    if (recovered.snapshot() != null) {
+      state.restore(recovered.snapshot().index(), recovered.snapshot().data());
+      snapshotIndex = recovered.snapshot().index();
+    }
+    this.core = new RaftCore(settings.core(), transport.selfId(), recovered, new Random(seed(transport.selfId())));
+    transport.register(NAME, context.messageAdapter(Object.class, Inbound::new));
+    metrics.watch(core, writes::size, storage);
+    context.getLog().info("raft {} recovered: term {}, log [{}, {}], snapshot at {}", transport.selfId(),
+        recovered.hardState().term(), storage.logFirstIndex(), storage.logLastIndex(), snapshotIndex);
+  }
+
+  public static Behavior<Command> create(Transport transport, RaftSettings settings, RaftStorage storage,
+      StateMachines machines, RaftMetrics metrics) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerAtFixedRate(Tick.INSTANCE, settings.tick());
+      return new RaftServer(context, transport, settings, storage, machines, metrics);
+    }));
+  }
+
+  private static long seed(String id) {
+    return id.hashCode() * 0x9E3779B97F4A7C15L ^ System.nanoTime();
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Tick.class, t -> onTick())
+        .onMessage(Flush.class, f -> onFlush())
+        .onMessage(Inbound.class, this::onInbound)
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(Query.class, this::onQuery)
+        .onMessage(GetStatus.class, this::onGetStatus)
+        .onMessage(TransferLeadership.class, this::onTransfer)
+        .onMessage(ChangeMembership.class, this::onChangeMembership)
+        .onMessage(ForwardedSubmit.class, this::onForwardedSubmit)
+        .onMessage(ForwardedQuery.class, this::onForwardedQuery)
+        .onMessage(ForwardedReply.class, this::onForwardedReply)
+        .build();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Time and peers
+
+  private Behavior<Command> onTick() {
+    core.tick();
+    if (++ticks % EXPIRY_EVERY_TICKS == 0) {
+      expireRequests();
+    }
+    return drain();
+  }
+
+  private Behavior<Command> onFlush() {
+    flushScheduled = false;
+    return drain();
+  }
+
+  private Behavior<Command> onInbound(Inbound in) {
+    Object payload = in.payload();
+    if (payload instanceof RaftMessage m) {
+      if (m.to().equals(transport.selfId()) && !m.from().equals(transport.selfId())) {
+        core.step(m);
+      }
+      scheduleFlush();
+    } else if (payload instanceof Command c) {
+      getContext().getSelf().tell(c);
+    }
+    return this;
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      getContext().getSelf().tell(Flush.INSTANCE);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Client requests
+
+  private Behavior<Command> onSubmit(Submit s) {
+    byte[] entry;
+    try {
+      entry = new ClientCommand(s.clientId(), s.seq(), StateMachines.encode(s.machine(), s.command())).encode();
+    } catch (IllegalArgumentException e) {
+      s.replyTo().tell(Outcome.refused("bad request: " + e.getMessage()));
+      return this;
+    }
+    Consumer<Outcome> reply = s.replyTo()::tell;
+    if (core.role() == Role.LEADER) {
+      propose(entry, reply);
+    } else if (core.leaderId() != null) {
+      forward(reply, id -> new ForwardedSubmit(transport.selfId(), id, entry));
+    } else {
+      waitForLeader(s, reply);
+    }
+    return this;
+  }
+
+  private void propose(byte[] entry, Consumer<Outcome> reply) {
+    if (writes.size() >= settings.maxPendingRequests()) {
+      reply.accept(Outcome.refused("overloaded: " + writes.size() + " requests wait for commit; retry later"));
+      return;
+    }
+    Proposal p = core.propose(entry);
+    if (p instanceof Proposal.Accepted a) {
+      long now = System.nanoTime();
+      writes.add(a.index(), new Pending.Waiter(a.term(), now, deadline(now), reply));
+      scheduleFlush();
+    } else {
+      Proposal.Rejected r = (Proposal.Rejected) p;
+      reply.accept(Outcome.refused("not accepted by " + transport.selfId() + ": " + r.reason()
+          + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "")));
+    }
+  }
+
+  private Behavior<Command> onQuery(Query q) {
+    Consumer<Outcome> reply = q.replyTo()::tell;
+    if (!state.machines().has(q.machine())) {
+      reply.accept(Outcome.refused("no state machine " + q.machine()));
+    } else if (q.consistency() == ReadConsistency.LOCAL) {
+      reply.accept(Outcome.success(state.machines().get(q.machine()).query(q.query())));
+    } else if (core.role() == Role.LEADER) {
+      startRead(q.machine(), q.query(), reply);
+    } else if (core.leaderId() != null) {
+      forward(reply, id -> new ForwardedQuery(transport.selfId(), id, q.machine(), q.query()));
+    } else {
+      waitForLeader(q, reply);
+    }
+    return this;
+  }
+
+  private void startRead(String machine, byte[] query, Consumer<Outcome> reply) {
+    if (reads.size() >= settings.maxPendingRequests()) {
+      reply.accept(Outcome.refused("overloaded: " + reads.size() + " reads wait; retry later"));
+      return;
+    }
+    long id = nextRequestId++;
+    long now = System.nanoTime();
+    reads.add(id, new Pending.Waiter(core.term(), now, deadline(now), reply));
+    readTargets.put(id, new QueryTarget(machine, query));
+    core.readIndex(id);
+    scheduleFlush();
+  }
+
+  private void forward(Consumer<Outcome> reply, java.util.function.LongFunction<Command> message) {
+    if (forwarded.size() >= settings.maxPendingRequests()) {
+      reply.accept(Outcome.refused("overloaded: " + forwarded.size() + " forwarded requests wait; retry later"));
+      return;
+    }
+    long id = nextRequestId++;
+    long now = System.nanoTime();
+    forwarded.add(id, new Pending.Waiter(core.term(), now, deadline(now), reply));
+    transport.send(core.leaderId(), NAME, message.apply(id));
+  }
+
+  /** No leader known yet: hold the request (bounded) until one is, or until its deadline. */
+  private void waitForLeader(Command request, Consumer<Outcome> reply) {
+    if (awaitingLeader.size() >= settings.maxPendingRequests()) {
+      reply.accept(Outcome.refused("no leader known and too many requests waiting for one"));
+      return;
+    }
+    awaitingLeader.add(request);
+    long id = nextRequestId++;
+    long now = System.nanoTime();
+    // Held by id only to expire it; re-dispatched requests answer through their own replyTo.
+    forwarded.add(id, new Pending.Waiter(core.term(), now, deadline(now), outcome -> {
+      if (awaitingLeader.remove(request)) {
+        reply.accept(Outcome.refused("no leader elected within " + settings.requestTimeout().toMillis()
+            + "ms: no quorum reachable from " + transport.selfId()));
+      }
+    }));
+  }
+
+  private Behavior<Command> onForwardedSubmit(ForwardedSubmit f) {
+    Consumer<Outcome> reply = o -> transport.send(f.from(), NAME, new ForwardedReply(transport.selfId(), f.requestId(), o));
+    if (core.role() != Role.LEADER) {
+      reply.accept(Outcome.refused(transport.selfId() + " is no longer the leader; retry"));
+    } else {
+      propose(f.entryData(), reply);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onForwardedQuery(ForwardedQuery f) {
+    Consumer<Outcome> reply = o -> transport.send(f.from(), NAME, new ForwardedReply(transport.selfId(), f.requestId(), o));
+    if (core.role() != Role.LEADER) {
+      reply.accept(Outcome.refused(transport.selfId() + " is no longer the leader; retry"));
+    } else if (!state.machines().has(f.machine())) {
+      reply.accept(Outcome.refused("no state machine " + f.machine()));
+    } else {
+      startRead(f.machine(), f.query(), reply);
+    }
+    return this;
+  }
+
+  private Behavior<Command> onForwardedReply(ForwardedReply r) {
+    Pending.Waiter w = forwarded.remove(r.requestId());
+    if (w != null) {
+      w.reply().accept(r.outcome());
+    }
+    return this;
+  }
+
+  private long deadline(long nowNanos) {
+    return nowNanos + settings.requestTimeout().toNanos();
+  }
+
+  private void expireRequests() {
+    long now = System.nanoTime();
+    String why = " within " + settings.requestTimeout().toMillis() + "ms (leader " + core.leaderId() + ", term "
+        + core.term() + "); the outcome is unknown";
+    writes.expire(now, Outcome.unknown("not committed" + why));
+    reads.expire(now, Outcome.refused("read not confirmed" + why));
+    forwarded.expire(now, Outcome.unknown("no answer from the leader" + why));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Admin
+
+  private Behavior<Command> onGetStatus(GetStatus g) {
+    g.replyTo().tell(RaftStatus.of(core, state.appliedIndex(), snapshotIndex, transport.peers().ids(),
+        writes.size() + reads.size() + forwarded.size()));
+    return this;
+  }
+
+  private Behavior<Command> onTransfer(TransferLeadership t) {
+    boolean started = core.transferLeadership(t.target());
+    t.replyTo().tell(started ? Outcome.success(new byte[0])
+        : Outcome.refused(core.role() != Role.LEADER ? "only the leader (" + core.leaderId() + ") can transfer leadership"
+            : t.target() + " is not another voter"));
+    scheduleFlush();
+    return this;
+  }
+
+  private Behavior<Command> onChangeMembership(ChangeMembership c) {
+    if (c.add() != null && !transport.peers().contains(c.add())) {
+      c.replyTo().tell(Outcome.refused(c.add() + " is not among the deployment's peers " + transport.peers().ids()));
+      return this;
+    }
+    Proposal p = c.add() != null ? core.proposeAddLearner(c.add()) : core.proposeRemove(c.remove());
+    if (p instanceof Proposal.Accepted a) {
+      long now = System.nanoTime();
+      writes.add(a.index(), new Pending.Waiter(a.term(), now, deadline(now), c.replyTo()::tell));
+      scheduleFlush();
+    } else {
+      Proposal.Rejected r = (Proposal.Rejected) p;
+      c.replyTo().tell(Outcome.refused("membership change refused: " + r.reason()
+          + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "")));
+    }
+    return this;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The Ready loop
+
+  private Behavior<Command> drain() {
+    while (core.hasReady()) {
+      Ready rd = core.ready();
+      send(rd.messagesNow());
+      long started = System.nanoTime();
+      try {
+        storage.persist(rd);
+      } catch (IOException | RuntimeException e) {
+        return fatal("cannot write the Raft log: " + e.getMessage(), e);
+      }
+      metrics.persisted(rd.entriesToPersist().size(), System.nanoTime() - started);
+      send(rd.messagesAfterPersist());
+      if (rd.installedSnapshot() != null) {
+        state.restore(rd.installedSnapshot().index(), rd.installedSnapshot().data());
+        snapshotIndex = rd.installedSnapshot().index();
+        metrics.snapshotInstalled();
+      }
+      rd.committedEntries().forEach(this::apply);
+      readsAwaitingApply.addAll(rd.readStates());
+      rd.rejectedReads().forEach(this::onRejectedRead);
+      if (rd.softState() != null) {
+        onSoftState(rd.softState());
+      }
+      core.advance(rd);
+      serveReads();
+      maybeSnapshot();
+    }
+    return this;
+  }
+
+  private void send(List<RaftMessage> messages) {
+    for (RaftMessage m : messages) {
+      transport.send(m.to(), NAME, m);
+    }
+  }
+
+  private void apply(Entry e) {
+    Pending.Waiter w = writes.remove(e.index());
+    boolean ours = w != null && w.term() == e.term();
+    if (e.type() == EntryType.COMMAND) {
+      byte[] result = state.apply(e.index(), e.data());
+      if (ours) {
+        metrics.committed(System.nanoTime() - w.startNanos());
+        w.reply().accept(Outcome.success(result));
+      }
+    } else {
+      state.skip(e.index());
+      if (ours) {
+        w.reply().accept(Outcome.success(new byte[0])); // a membership change we proposed
+      }
+    }
+    if (w != null && !ours) {
+      // Another leader's entry took the index: ours was overwritten and never applied.
+      w.reply().accept(Outcome.refused("leadership changed before commit; the request was not applied"));
+    }
+  }
+
+  private void serveReads() {
+    while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peek().index() <= state.appliedIndex()) {
+      ReadState rs = readsAwaitingApply.poll();
+      Pending.Waiter w = reads.remove(rs.requestId());
+      QueryTarget target = readTargets.remove(rs.requestId());
+      if (w != null && target != null) {
+        w.reply().accept(Outcome.success(state.machines().get(target.machine()).query(target.query())));
+      }
+    }
+  }
+
+  private void onRejectedRead(RejectedRead r) {
+    Pending.Waiter w = reads.remove(r.requestId());
+    QueryTarget target = readTargets.remove(r.requestId());
+    if (w == null || target == null) {
+      return;
+    }
+    if (r.reason() == RejectedRead.Reason.NOT_LEADER && r.leaderHint() != null
+        && !r.leaderHint().equals(transport.selfId())) {
+      forward(w.reply(), id -> new ForwardedQuery(transport.selfId(), id, target.machine(), target.query()));
+    } else {
+      w.reply().accept(Outcome.refused("read not confirmed: " + r.reason()));
+    }
+  }
+
+  private void onSoftState(SoftState s) {
+    metrics.softState(s);
+    getContext().getLog().info("raft {}: {} in term {}, leader {}", transport.selfId(), s.role(), s.term(), s.leaderId());
+    if (s.leaderId() != null && !awaitingLeader.isEmpty()) {
+      List<Command> retry = new ArrayList<>(awaitingLeader);
+      awaitingLeader.clear();
+      retry.forEach(getContext().getSelf()::tell);
+    }
+  }
+
+  private void maybeSnapshot() {
+    long applied = state.appliedIndex();
+    if (applied - snapshotIndex >= settings.snapshotEveryEntries() && applied <= core.appliedIndex()) {
+      core.compact(applied, state.snapshot());
+      snapshotIndex = applied;
+      metrics.snapshotTaken();
+    }
+  }
+
+  private Behavior<Command> fatal(String message, Throwable cause) {
+    getContext().getLog().error("raft {} stops the node: {}", transport.selfId(), message, cause);
+    writes.failAll(Outcome.unknown("the node is stopping: " + message));
+    reads.failAll(Outcome.refused("the node is stopping"));
+    forwarded.failAll(Outcome.unknown("the node is stopping"));
+    akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem()))
+        .runAll(new RaftStorageFailure());
+    return Behaviors.stopped();
+  }
+
+  /** The shutdown reason when the Raft disk fails: the node must not go on without it. */
+  public static final class RaftStorageFailure implements akka.actor.CoordinatedShutdown.Reason {}
+}
