@@ -23,7 +23,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = "Starts, inspects, breaks and stops a local multi-JVM cluster.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class,
-        ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class})
+        ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class,
+        ClusterCommand.BenchCommand.class})
 public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "where pids, logs and data go (default: target/cluster under the project)")
   Path dir;
@@ -189,6 +190,41 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return guarded(() -> applyEverywhere(parent.running(), "DELETE", null));
+    }
+  }
+
+  @Command(name = "bench", description = "Load through the HTTP API of the running cluster; prints JSON and markdown.")
+  static final class BenchCommand implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Option(names = "--workload", defaultValue = "kv-write", description = "kv-write, kv-read or failover")
+    String workload;
+
+    @Option(names = "--clients", defaultValue = "64", description = "concurrent clients, one request each at a time")
+    int clients;
+
+    @Option(names = "--duration", defaultValue = "30", description = "seconds of measured load")
+    int durationSeconds;
+
+    @Option(names = "--value-bytes", defaultValue = "64")
+    int valueBytes;
+
+    @Option(names = "--target", defaultValue = "leader", description = "leader, all, or a node id")
+    String target;
+
+    @Option(names = "--runs", defaultValue = "5", description = "failover: how many leader kills")
+    int runs;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        if (clients < 1 || clients > 1024 || durationSeconds < 1 || valueBytes < 0 || valueBytes > 1 << 20 || runs < 1) {
+          throw new IllegalArgumentException("clients 1-1024, duration >= 1 s, value-bytes 0-1048576, runs >= 1");
+        }
+        new clusternode.node.bench.Bench(parent.running(), System.out)
+            .run(workload, clients, Duration.ofSeconds(durationSeconds), valueBytes, target, runs);
+        return 0;
+      });
     }
   }
 

@@ -73,6 +73,10 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private record Inbound(Object payload) implements Command {}
 
+  private record Persisted(DiskWriter.Persisted what) implements Command {}
+
+  private record DiskFailed(Exception cause) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   private enum Flush implements Command { INSTANCE }
@@ -82,6 +86,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   private final Transport transport;
   private final RaftSettings settings;
   private final RaftStorage storage;
+  private final DiskWriter disk;
   private final RaftMetrics metrics;
   private final RaftCore core;
   private final AppliedState state;
@@ -113,6 +118,9 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     }
     this.core = new RaftCore(settings.core(), transport.selfId(), recovered, new Random(seed(transport.selfId())));
     transport.register(NAME, context.messageAdapter(Object.class, Inbound::new));
+    ActorRef<Command> self = context.getSelf();
+    this.disk = new DiskWriter("raft-disk-" + transport.selfId(), storage, this::send,
+        p -> self.tell(new Persisted(p)), e -> self.tell(new DiskFailed(e)));
     metrics.watch(core, writes::size, storage);
     context.getLog().info("raft {} recovered: term {}, log [{}, {}], snapshot at {}", transport.selfId(),
         recovered.hardState().term(), storage.logFirstIndex(), storage.logLastIndex(), snapshotIndex);
@@ -121,7 +129,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   public static Behavior<Command> create(Transport transport, RaftSettings settings, RaftStorage storage,
       StateMachines machines, RaftMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
-      timers.startTimerAtFixedRate(Tick.INSTANCE, settings.tick());
+      // Fixed delay, not fixed rate: after a stall (GC, CPU) ticks must not burst and fire elections.
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
       return new RaftServer(context, transport, settings, storage, machines, metrics);
     }));
   }
@@ -136,6 +145,12 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
         .onMessage(Tick.class, t -> onTick())
         .onMessage(Flush.class, f -> onFlush())
         .onMessage(Inbound.class, this::onInbound)
+        .onMessage(Persisted.class, this::onPersisted)
+        .onMessage(DiskFailed.class, f -> fatal("cannot write the Raft log: " + f.cause().getMessage(), f.cause()))
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          disk.close();
+          return this;
+        })
         .onMessage(Submit.class, this::onSubmit)
         .onMessage(Query.class, this::onQuery)
         .onMessage(GetStatus.class, this::onGetStatus)
@@ -174,6 +189,14 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       getContext().getSelf().tell(c);
     }
     return this;
+  }
+
+  private Behavior<Command> onPersisted(Persisted p) {
+    metrics.persisted(p.what().entries(), p.what().nanos());
+    if (p.what().index() > 0) {
+      core.persisted(p.what().index(), p.what().term());
+    }
+    return drain();
   }
 
   private void scheduleFlush() {
@@ -362,18 +385,17 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   // ---------------------------------------------------------------------------------------------
   // The Ready loop
 
+  /**
+   * Handles every Ready the core has. Writes go to the disk thread, which sends the messages that
+   * promise durability after its fsync and then reports {@link Persisted}; only that report lets
+   * the core count this server's copy (so a leader never commits on a copy still in the page
+   * cache). Committed entries are applied at once: a majority already holds them durably.
+   */
   private Behavior<Command> drain() {
     while (core.hasReady()) {
       Ready rd = core.ready();
       send(rd.messagesNow());
-      long started = System.nanoTime();
-      try {
-        storage.persist(rd);
-      } catch (IOException | RuntimeException e) {
-        return fatal("cannot write the Raft log: " + e.getMessage(), e);
-      }
-      metrics.persisted(rd.entriesToPersist().size(), System.nanoTime() - started);
-      send(rd.messagesAfterPersist());
+      disk.submit(rd);
       if (rd.installedSnapshot() != null) {
         state.restore(rd.installedSnapshot().index(), rd.installedSnapshot().data());
         snapshotIndex = rd.installedSnapshot().index();
@@ -385,7 +407,10 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       if (rd.softState() != null) {
         onSoftState(rd.softState());
       }
-      core.advance(rd);
+      long applied = state.appliedIndex();
+      if (applied > core.appliedIndex()) {
+        core.applied(applied);
+      }
       serveReads();
       maybeSnapshot();
     }

@@ -75,10 +75,22 @@ public final class RaftStorage implements AutoCloseable {
   }
 
   /**
-   * Makes the Ready's hard state, snapshots and entries durable: writes, then one fsync for all
-   * of them. The caller sends the messages that promise durability only after this returns.
+   * Makes the Readys' hard states, snapshots and entries durable, in order: writes them all, then
+   * one fsync of the log for all of them (group commit). The caller sends the messages that
+   * promise durability only after this returns.
    */
-  public void persist(Ready rd) throws IOException {
+  public void persist(List<Ready> readys) throws IOException {
+    boolean appended = false;
+    for (Ready rd : readys) {
+      appended |= write(rd);
+    }
+    if (appended) {
+      log.sync();
+    }
+  }
+
+  /** Writes one Ready without syncing the log; true if it appended entries. */
+  private boolean write(Ready rd) throws IOException {
     if (rd.hardState() != null) {
       hardState.save(new clusternode.raft.storage.HardState(rd.hardState().term(), rd.hardState().votedFor()));
     }
@@ -104,8 +116,9 @@ public final class RaftStorage implements AutoCloseable {
         stored.add(new StoredEntry(e.index(), e.term(), (byte) e.type().ordinal(), e.data()));
       }
       log.append(stored);
-      log.sync();
+      return true;
     }
+    return false;
   }
 
   private void saveSnapshot(Snapshot s) throws IOException {

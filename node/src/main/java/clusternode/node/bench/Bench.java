@@ -1,0 +1,173 @@
+package clusternode.node.bench;
+
+import clusternode.node.ctl.NodeClient;
+import clusternode.node.launcher.LocalCluster;
+import clusternode.protocols.http.Json;
+import clusternode.protocols.peers.Peer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.HdrHistogram.Histogram;
+
+/**
+ * {@code bin/cluster bench}: load against the running local cluster through the HTTP API, as a
+ * user's client would. Prints one JSON line (for machines) and a short markdown report (for
+ * people), and writes both under {@code target/bench/}.
+ */
+public final class Bench {
+  private final LocalCluster cluster;
+  private final PrintStream out;
+  private final NodeClient http = new NodeClient(null, Duration.ofSeconds(3));
+
+  public Bench(LocalCluster cluster, PrintStream out) {
+    this.cluster = cluster;
+    this.out = out;
+  }
+
+  /** Runs {@code workload}; returns the JSON line. */
+  public String run(String workload, int clients, Duration duration, int valueBytes, String target, int runs)
+      throws IOException, InterruptedException {
+    Map<String, Object> result = switch (workload) {
+      case "kv-write", "kv-read" -> load(workload, clients, duration, valueBytes, target);
+      case "failover" -> failover(runs);
+      default -> throw new IllegalArgumentException("unknown workload " + workload + "; use kv-write, kv-read or failover");
+    };
+    String json = Json.MAPPER.writeValueAsString(result);
+    out.println(json);
+    Path dir = cluster.dir().root().resolveSibling("bench");
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve(workload + ".json"), json + "\n");
+    Files.writeString(dir.resolve(workload + ".md"), markdown(result));
+    out.print(markdown(result));
+    return json;
+  }
+
+  private Map<String, Object> load(String workload, int clients, Duration duration, int valueBytes, String target)
+      throws IOException, InterruptedException {
+    List<URI> targets = targets(target);
+    boolean writes = workload.equals("kv-write");
+    if (!writes) {
+      new KvLoad(targets, clients, Duration.ofSeconds(2), valueBytes, true).run(); // keys to read
+    }
+    new KvLoad(targets, clients, Duration.ofSeconds(Math.min(5, duration.toSeconds())), valueBytes, writes).run(); // warm-up
+    KvLoad.Result r = new KvLoad(targets, clients, duration, valueBytes, writes).run();
+    Histogram h = r.latencyMicros();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workload", workload);
+    m.put("clients", clients);
+    m.put("durationS", round(r.seconds()));
+    m.put("valueBytes", valueBytes);
+    m.put("target", target);
+    m.put("nodes", cluster.peers().size());
+    m.put("ok", r.ok());
+    m.put("errors", r.errors());
+    m.put("perSecond", round(r.perSecond()));
+    m.put("p50Ms", ms(h.getValueAtPercentile(50)));
+    m.put("p90Ms", ms(h.getValueAtPercentile(90)));
+    m.put("p99Ms", ms(h.getValueAtPercentile(99)));
+    m.put("p999Ms", ms(h.getValueAtPercentile(99.9)));
+    m.put("maxMs", ms(h.getMaxValue()));
+    if (r.firstError() != null) {
+      m.put("firstError", r.firstError());
+    }
+    return m;
+  }
+
+  /** kill -9 the leader, time until the next write commits, start it again; {@code runs} times. */
+  private Map<String, Object> failover(int runs) throws IOException, InterruptedException {
+    List<Double> seconds = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      String leader = awaitLeader(Duration.ofSeconds(30)).orElseThrow(() -> new IllegalStateException("no leader"));
+      List<Peer> survivors = cluster.peers().all().values().stream().filter(p -> !p.id().equals(leader)).toList();
+      long killed = System.nanoTime();
+      cluster.kill(leader);
+      long committed = writeUntilCommitted(survivors, Duration.ofSeconds(30));
+      double s = (committed - killed) / 1e9;
+      seconds.add(s);
+      out.printf("run %d: killed leader %s, next write committed after %.3f s%n", run + 1, leader, s);
+      if (!cluster.start(leader, Duration.ofSeconds(60))) {
+        throw new IllegalStateException(leader + " did not come back");
+      }
+    }
+    List<Double> sorted = new ArrayList<>(seconds);
+    sorted.sort(Double::compare);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workload", "failover");
+    m.put("runs", runs);
+    m.put("nodes", cluster.peers().size());
+    m.put("secondsEach", seconds.stream().map(Bench::round).toList());
+    m.put("medianS", round(sorted.get(sorted.size() / 2)));
+    m.put("minS", round(sorted.get(0)));
+    m.put("maxS", round(sorted.get(sorted.size() - 1)));
+    return m;
+  }
+
+  private long writeUntilCommitted(List<Peer> nodes, Duration timeout) throws InterruptedException {
+    NodeClient client = new NodeClient(null, Duration.ofMillis(2000));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int i = 0;
+    while (System.nanoTime() < deadline) {
+      Peer p = nodes.get(i++ % nodes.size());
+      try {
+        if (client.send(p, "/kv/failover-probe", "PUT", "x").ok()) {
+          return System.nanoTime();
+        }
+      } catch (IOException e) {
+        // not yet: try the next node
+      }
+      Thread.sleep(5);
+    }
+    throw new IllegalStateException("no write committed within " + timeout.toSeconds() + " s of the kill");
+  }
+
+  private Optional<String> awaitLeader(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Peer p : cluster.peers().all().values()) {
+        try {
+          NodeClient.Answer a = http.get(p, "/health/consensus");
+          if (a.ok() && "leader".equals(a.json().path("role").asText())) {
+            return Optional.of(p.id());
+          }
+        } catch (IOException | RuntimeException e) {
+          // down or starting: ask the next
+        }
+      }
+      Thread.sleep(100);
+    }
+    return Optional.empty();
+  }
+
+  private List<URI> targets(String target) throws InterruptedException {
+    if (target.equals("all")) {
+      return cluster.peers().all().values().stream().map(p -> URI.create(p.httpBase())).toList();
+    }
+    String id = target.equals("leader") ? awaitLeader(Duration.ofSeconds(30))
+        .orElseThrow(() -> new IllegalStateException("no leader within 30 s")) : target;
+    return List.of(URI.create(cluster.peers().get(id).httpBase()));
+  }
+
+  private static String markdown(Map<String, Object> result) {
+    StringBuilder md = new StringBuilder("| " + String.join(" | ", result.keySet()) + " |\n|");
+    result.keySet().forEach(k -> md.append("---|"));
+    md.append("\n|");
+    result.values().forEach(v -> md.append(' ').append(v).append(" |"));
+    return md.append('\n').toString();
+  }
+
+  private static double ms(long micros) {
+    return round(micros / 1000.0);
+  }
+
+  private static double round(double v) {
+    return Math.round(v * 1000) / 1000.0;
+  }
+}

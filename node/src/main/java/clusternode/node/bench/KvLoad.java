@@ -1,0 +1,101 @@
+package clusternode.node.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Closed-loop load on the KV API: {@code clients} threads, each with its own keep-alive
+ * connection, sending one request at a time for {@code duration}. Latencies go into one
+ * HdrHistogram (microseconds); errors are counted, never hidden.
+ */
+final class KvLoad {
+  record Result(long ok, long errors, double seconds, Histogram latencyMicros, String firstError) {
+    double perSecond() {
+      return ok / seconds;
+    }
+  }
+
+  private final List<URI> targets;
+  private final int clients;
+  private final Duration duration;
+  private final int valueBytes;
+  private final boolean writes;
+
+  KvLoad(List<URI> targets, int clients, Duration duration, int valueBytes, boolean writes) {
+    this.targets = targets;
+    this.clients = clients;
+    this.duration = duration;
+    this.valueBytes = valueBytes;
+    this.writes = writes;
+  }
+
+  Result run() throws InterruptedException {
+    Recorder recorder = new Recorder(3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong errors = new AtomicLong();
+    String[] firstError = new String[1];
+    long start = System.nanoTime();
+    long end = start + duration.toNanos();
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < clients; c++) {
+      int client = c;
+      Thread t = new Thread(() -> loop(client, end, recorder, ok, errors, firstError), "bench-client-" + c);
+      t.setDaemon(true);
+      threads.add(t);
+      t.start();
+    }
+    for (Thread t : threads) {
+      t.join(duration.toMillis() + 30_000);
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    return new Result(ok.get(), errors.get(), seconds, recorder.getIntervalHistogram(), firstError[0]);
+  }
+
+  private void loop(int client, long endNanos, Recorder recorder, AtomicLong ok, AtomicLong errors, String[] firstError) {
+    // One HttpClient per bench client: its own connection, kept alive, as a real client would.
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5)).build();
+    URI base = targets.get(client % targets.size());
+    byte[] value = new byte[valueBytes];
+    java.util.Arrays.fill(value, (byte) 'v');
+    long n = 0;
+    while (System.nanoTime() < endNanos) {
+      URI uri = base.resolve("/kv/bench-" + client + "-" + (n++ % 1000));
+      HttpRequest request = (writes
+          ? HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(value))
+          : HttpRequest.newBuilder(uri).GET()).timeout(Duration.ofSeconds(10)).build();
+      long t0 = System.nanoTime();
+      try {
+        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        long micros = (System.nanoTime() - t0) / 1000;
+        if (r.statusCode() == 200 || (!writes && r.statusCode() == 404)) {
+          recorder.recordValue(micros);
+          ok.incrementAndGet();
+        } else {
+          noteError(errors, firstError, r.statusCode() + " " + new String(r.body()));
+        }
+      } catch (IOException e) {
+        noteError(errors, firstError, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static synchronized void noteError(AtomicLong errors, String[] firstError, String what) {
+    errors.incrementAndGet();
+    if (firstError[0] == null) {
+      firstError[0] = what;
+    }
+  }
+}
