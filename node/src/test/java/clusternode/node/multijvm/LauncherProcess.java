@@ -20,9 +20,11 @@ final class LauncherProcess {
   private final Path jar = Path.of(System.getProperty("clusternode.jar", "target/clusternode.jar"));
   private final Path clusterDir;
   private final List<Long> seenPids = new ArrayList<>();
+  private final List<String> ids;
 
-  LauncherProcess(Path clusterDir) {
+  LauncherProcess(Path clusterDir, List<String> ids) {
     this.clusterDir = clusterDir;
+    this.ids = ids;
   }
 
   Result run(String... args) throws IOException, InterruptedException {
@@ -59,7 +61,7 @@ final class LauncherProcess {
   }
 
   private void rememberPids() throws IOException {
-    for (String id : List.of("n1", "n2", "n3")) {
+    for (String id : ids) {
       pid(id).filter(p -> !seenPids.contains(p)).ifPresent(seenPids::add);
     }
   }

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ class LocalClusterIT {
   @BeforeAll
   static void up() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "it-cluster-");
-    launcher = new LauncherProcess(dir);
+    launcher = new LauncherProcess(dir, List.of("n1", "n2", "n3"));
     Path conf = Path.of("src/test/resources/it-3.conf").toAbsolutePath();
     long began = System.nanoTime();
     LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
@@ -114,7 +115,7 @@ class LocalClusterIT {
   void aBadDeploymentEndsWithExitCode2AndOneLine() throws Exception {
     Path bad = Files.createTempFile(Path.of("target"), "bad-", ".conf");
     Files.writeString(bad, "cluster-node { protocols = [paxos], peers { n1 { host = \"127.0.0.1\", akka-port = 27651, http-port = 28181 } } }");
-    LauncherProcess.Result r = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "bad-cluster-"))
+    LauncherProcess.Result r = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "bad-cluster-"), List.of("n1"))
         .run("up", "--config", bad.toString());
     assertEquals(2, r.exitCode(), r.output());
     assertEquals(1, r.output().strip().lines().count(), r.output());
