@@ -15,7 +15,9 @@ import clusternode.protocols.peers.Peer;
 /** {@code bin/clusterctl}: the client of one node's HTTP API. */
 @Command(name = "clusterctl", mixinStandardHelpOptions = true,
     description = "Talks to a node's HTTP API.",
-    subcommands = {ClusterCtl.Health.class, ClusterCtl.Peers.class, ClusterCtl.Metrics.class, ClusterCtl.Faults.class})
+    subcommands = {ClusterCtl.Health.class, ClusterCtl.Peers.class, ClusterCtl.Metrics.class, ClusterCtl.Faults.class,
+        ClusterCtl.Put.class, ClusterCtl.Get.class, ClusterCtl.Del.class, ClusterCtl.Cas.class, ClusterCtl.Leader.class,
+        ClusterCtl.TransferLeader.class, ClusterCtl.AddNode.class, ClusterCtl.RemoveNode.class})
 public final class ClusterCtl implements Callable<Integer> {
   @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8081", description = "node to talk to (default ${DEFAULT-VALUE})")
   URI url;
@@ -54,6 +56,121 @@ public final class ClusterCtl implements Callable<Integer> {
       System.err.println("error: no answer from " + url + ": " + e.getMessage());
       return 1;
     }
+  }
+
+  @Command(name = "put", description = "PUT /kv/KEY: answers after commit")
+  static final class Put implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "KEY") String key;
+
+    @picocli.CommandLine.Parameters(index = "1", paramLabel = "VALUE") String value;
+
+    @Override
+    public Integer call() {
+      return parent.call("PUT", "/kv/" + encode(key), value);
+    }
+  }
+
+  @Command(name = "get", description = "GET /kv/KEY (linearizable unless --local)")
+  static final class Get implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "KEY") String key;
+
+    @Option(names = "--local", description = "read this node's possibly stale copy") boolean local;
+
+    @Override
+    public Integer call() {
+      return parent.call("GET", "/kv/" + encode(key) + (local ? "?consistency=local" : ""), null);
+    }
+  }
+
+  @Command(name = "del", description = "DELETE /kv/KEY")
+  static final class Del implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "KEY") String key;
+
+    @Override
+    public Integer call() {
+      return parent.call("DELETE", "/kv/" + encode(key), null);
+    }
+  }
+
+  @Command(name = "cas", description = "POST /kv/KEY/cas: set VALUE if the current value is EXPECTED (--absent: if there is none)")
+  static final class Cas implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(index = "0", paramLabel = "KEY") String key;
+
+    @picocli.CommandLine.Parameters(index = "1", paramLabel = "VALUE") String value;
+
+    @Option(names = "--expected") String expected;
+
+    @Option(names = "--absent") boolean absent;
+
+    @Override
+    public Integer call() throws Exception {
+      if (absent == (expected != null)) {
+        System.err.println("error: give exactly one of --expected VALUE or --absent");
+        return Main.EXIT_CONFIG;
+      }
+      java.util.Map<String, String> body = new java.util.LinkedHashMap<>();
+      body.put("expected", expected);
+      body.put("value", value);
+      return parent.call("POST", "/kv/" + encode(key) + "/cas", clusternode.protocols.http.Json.MAPPER.writeValueAsString(body));
+    }
+  }
+
+  @Command(name = "leader", description = "GET /health/consensus: role, term, leader, indexes, quorum")
+  static final class Leader implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @Override
+    public Integer call() {
+      return parent.call("GET", "/health/consensus", null);
+    }
+  }
+
+  @Command(name = "transfer-leader", description = "hand Raft leadership to TARGET (ask the leader)")
+  static final class TransferLeader implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "TARGET") String target;
+
+    @Override
+    public Integer call() {
+      return parent.call("POST", "/admin/raft/transfer-leader", "{\"target\": \"" + target + "\"}");
+    }
+  }
+
+  @Command(name = "add-node", description = "add ID (a peer of the deployment) to Raft as a learner; it votes once caught up")
+  static final class AddNode implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "ID") String id;
+
+    @Override
+    public Integer call() {
+      return parent.call("POST", "/admin/raft/members", "{\"add\": \"" + id + "\"}");
+    }
+  }
+
+  @Command(name = "remove-node", description = "remove ID from the Raft membership")
+  static final class RemoveNode implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @picocli.CommandLine.Parameters(paramLabel = "ID") String id;
+
+    @Override
+    public Integer call() {
+      return parent.call("DELETE", "/admin/raft/members/" + encode(id), null);
+    }
+  }
+
+  static String encode(String segment) {
+    return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   @Command(name = "health", description = "GET /health")
