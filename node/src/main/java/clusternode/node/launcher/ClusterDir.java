@@ -95,7 +95,7 @@ public final class ClusterDir {
     String[] parts = Files.readString(file).strip().split(" ");
     Optional<ProcessHandle> handle = ProcessHandle.of(Long.parseLong(parts[0]));
     // A recycled pid is not ours: the start instant must match the one recorded at launch.
-    return handle.filter(ProcessHandle::isAlive)
+    return handle.filter(h -> h.isAlive() && !LocalCluster.isZombie(h.pid()))
         .filter(h -> parts.length < 2 || h.info().startInstant().map(Instant::toString).orElse("").equals(parts[1]));
   }
 

@@ -64,6 +64,9 @@ public final class LocalCluster {
     }
     if (!anyRunning) {
       dir.forgetToken(); // a fresh token for every fresh run
+      // Nodes run from a copy: rebuilding the project must not pull the jar from under live JVMs.
+      Files.createDirectories(dir.root());
+      Files.copy(jar, runJar(), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     dir.adminToken(true);
     for (String id : peers.ids()) {
@@ -104,12 +107,19 @@ public final class LocalCluster {
     command.addAll(jvmOptions());
     command.add("-Dcluster-node.admin-token-file=" + dir.tokenFile());
     command.add("-Dcluster-node.data-dir=" + dir.dataDir(id));
-    command.addAll(List.of("-jar", jar.toString(), "node", "--config", deployment.toString(), "--id", id));
+    if (!Files.exists(runJar())) {
+      Files.copy(jar, runJar());
+    }
+    command.addAll(List.of("-jar", runJar().toString(), "node", "--config", deployment.toString(), "--id", id));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.logFile(id).toFile()));
     Process process = builder.start();
     dir.recordProcess(id, process.toHandle());
     out.printf("started %s (pid %d)%n", id, process.pid());
+  }
+
+  private Path runJar() {
+    return dir.root().resolve("clusternode.jar");
   }
 
   private static List<String> jvmOptions() {
@@ -195,12 +205,29 @@ public final class LocalCluster {
     }
   }
 
+  /** Polls: {@code onExit()} of a process this JVM did not start backs off to seconds between looks. */
   private static boolean awaitExit(ProcessHandle h, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (h.isAlive() && !isZombie(h.pid())) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      sleep(10);
+    }
+    return true;
+  }
+
+  /**
+   * A killed node whose parent (an earlier launcher) is gone waits for init to reap it; as a
+   * zombie it no longer runs, holds no port and must count as exited.
+   */
+  static boolean isZombie(long pid) {
     try {
-      h.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-      return true;
-    } catch (Exception e) {
-      return !h.isAlive();
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int close = stat.lastIndexOf(')');
+      return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+    } catch (IOException | RuntimeException e) {
+      return false; // not Linux, or already gone: isAlive() decides
     }
   }
 

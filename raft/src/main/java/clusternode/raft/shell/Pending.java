@@ -12,8 +12,16 @@ import java.util.function.Consumer;
  * forwarded requests by request id. Bounded: beyond {@code max} a new request is refused at once.
  */
 final class Pending<K> {
-  /** One waiting request; {@code reply} delivers its outcome exactly once. */
-  record Waiter(long term, long startNanos, long deadlineNanos, Consumer<Outcome> reply) {}
+  /**
+   * One waiting request; {@code reply} delivers its outcome exactly once.
+   *
+   * @param via the leader a forwarded request went to, else null
+   */
+  record Waiter(long term, long startNanos, long deadlineNanos, Consumer<Outcome> reply, String via) {
+    Waiter(long term, long startNanos, long deadlineNanos, Consumer<Outcome> reply) {
+      this(term, startNanos, deadlineNanos, reply, null);
+    }
+  }
 
   private final Map<K, Waiter> waiting = new LinkedHashMap<>();
 
@@ -46,6 +54,19 @@ final class Pending<K> {
       }
     }
     expired.forEach(w -> w.reply().accept(outcome));
+  }
+
+  /** Fails every request forwarded to a server other than {@code leader}: it will not answer in time. */
+  void failForwardedNotTo(String leader, Outcome outcome) {
+    List<Waiter> failed = new ArrayList<>();
+    for (Iterator<Waiter> it = waiting.values().iterator(); it.hasNext(); ) {
+      Waiter w = it.next();
+      if (w.via() != null && !w.via().equals(leader)) {
+        it.remove();
+        failed.add(w);
+      }
+    }
+    failed.forEach(w -> w.reply().accept(outcome));
   }
 
   /** Fails every waiting request. */

@@ -82,6 +82,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   private enum Flush implements Command { INSTANCE }
 
   private static final int EXPIRY_EVERY_TICKS = 10;
+  private static final long MAX_TICKS_PER_FIRE = 3;
 
   private final Transport transport;
   private final RaftSettings settings;
@@ -98,6 +99,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   private final Deque<Command> awaitingLeader = new ArrayDeque<>();
   private long nextRequestId = 1;
   private long ticks;
+  private long lastTickNanos = System.nanoTime();
   private long snapshotIndex;
   private boolean flushScheduled;
 
@@ -165,10 +167,23 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   // ---------------------------------------------------------------------------------------------
   // Time and peers
 
+  /**
+   * Turns wall-clock time into core ticks. Akka's timer fires late by up to its scheduler's
+   * resolution, so counting fires would stretch every timeout; counting elapsed intervals keeps
+   * logical time close to real time. After a long stall (GC, CPU starvation) at most
+   * {@link #MAX_TICKS_PER_FIRE} ticks are taken: a pause must not fire an election by itself
+   * before the leader's queued heartbeats are read.
+   */
   private Behavior<Command> onTick() {
-    core.tick();
-    if (++ticks % EXPIRY_EVERY_TICKS == 0) {
-      expireRequests();
+    long now = System.nanoTime();
+    long due = (now - lastTickNanos) / settings.tick().toNanos();
+    long n = Math.max(1, Math.min(due, MAX_TICKS_PER_FIRE));
+    lastTickNanos = due > MAX_TICKS_PER_FIRE ? now : lastTickNanos + n * settings.tick().toNanos();
+    for (long i = 0; i < n; i++) {
+      core.tick();
+      if (++ticks % EXPIRY_EVERY_TICKS == 0) {
+        expireRequests();
+      }
     }
     return drain();
   }
@@ -281,7 +296,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     }
     long id = nextRequestId++;
     long now = System.nanoTime();
-    forwarded.add(id, new Pending.Waiter(core.term(), now, deadline(now), reply));
+    forwarded.add(id, new Pending.Waiter(core.term(), now, deadline(now), reply, core.leaderId()));
     transport.send(core.leaderId(), NAME, message.apply(id));
   }
 
@@ -471,6 +486,10 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private void onSoftState(SoftState s) {
     metrics.softState(s);
+    // A request forwarded to a deposed or dead leader would wait out its whole deadline: fail it
+    // now so the client can retry with the new one.
+    forwarded.failForwardedNotTo(s.leaderId(), Outcome.unknown("the leader changed while the request was forwarded"
+        + " (now " + s.leaderId() + "); the outcome is unknown, retry"));
     getContext().getLog().info("raft {}: {} in term {}, leader {}", transport.selfId(), s.role(), s.term(), s.leaderId());
     if (s.leaderId() != null && !awaitingLeader.isEmpty()) {
       List<Command> retry = new ArrayList<>(awaitingLeader);
