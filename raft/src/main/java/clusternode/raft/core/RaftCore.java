@@ -47,6 +47,8 @@ public final class RaftCore {
   private String transferTarget;
   private int transferElapsed;
   private boolean timeoutNowSent;
+  /** The leader appended entries not yet offered to followers; they go out batched in ready(). */
+  private boolean appendsPending;
   private final ReadIndexQueue reads = new ReadIndexQueue();
   private SnapshotAssembler assembler;
 
@@ -288,6 +290,7 @@ public final class RaftCore {
 
   public boolean hasReady() {
     return !outbox.isEmpty()
+        || appendsPending
         || !readStates.isEmpty()
         || !rejectedReads.isEmpty()
         || unstableFrom <= log.lastIndex()
@@ -301,6 +304,7 @@ public final class RaftCore {
 
   /** Takes everything pending; the shell must handle it as {@link Ready} describes. */
   public Ready ready() {
+    flushAppends();
     HardState hs = hardState();
     HardState hsOut = hs.equals(reportedHardState) ? null : hs;
     boolean voteChanged = hsOut != null
@@ -805,11 +809,18 @@ public final class RaftCore {
   private Proposal appendAsLeader(EntryType type, byte[] data) {
     Entry e = new Entry(log.lastIndex() + 1, term, type, data);
     appendEntry(e);
-    for (String peer : progress.keySet()) {
-      sendAppends(peer);
-    }
-    maybeCommit(); // a single voter commits once the entry is durable
+    // Batching: proposals arriving between two ready() calls leave in the same AppendEntries.
+    appendsPending = true;
     return new Proposal.Accepted(e.index(), e.term());
+  }
+
+  private void flushAppends() {
+    if (appendsPending && role == Role.LEADER) {
+      for (String peer : progress.keySet()) {
+        sendAppends(peer);
+      }
+    }
+    appendsPending = false;
   }
 
   private void tickLeader() {
@@ -883,8 +894,9 @@ public final class RaftCore {
   private void sendHeartbeat(String peer, Progress pr) {
     long prev = log.term(pr.match) == RaftLog.UNKNOWN ? 0 : pr.match;
     long prevTerm = prev == 0 ? 0 : log.term(prev);
-    send(new AppendEntries(selfId, peer, term, prev, prevTerm, List.of(),
-        Math.min(commitIndex, prev), reads.lastContext()));
+    long commit = Math.min(commitIndex, prev);
+    pr.commitSent = Math.max(pr.commitSent, commit);
+    send(new AppendEntries(selfId, peer, term, prev, prevTerm, List.of(), commit, reads.lastContext()));
   }
 
   /** Sends as many AppendEntries as the follower's state allows (pipelining in REPLICATE). */
@@ -917,6 +929,7 @@ public final class RaftCore {
       return false;
     }
     send(new AppendEntries(selfId, peer, term, prev, prevTerm, entries, commitIndex, reads.lastContext()));
+    pr.commitSent = Math.max(pr.commitSent, Math.min(commitIndex, prev + entries.size()));
     pr.sent(prev + entries.size(), !entries.isEmpty());
     return true;
   }
@@ -977,6 +990,14 @@ public final class RaftCore {
       pr.becomeReplicate(); // the probe confirmed a match we already knew
     }
     sendAppends(peer);
+    sendCommitIfBehind(peer, pr);
+  }
+
+  /** A follower that holds committed entries but was not told they are committed yet. */
+  private void sendCommitIfBehind(String peer, Progress pr) {
+    if (pr.state != Progress.State.SNAPSHOT && Math.min(commitIndex, pr.match) > pr.commitSent) {
+      sendHeartbeat(peer, pr);
+    }
   }
 
   /** Fast back-tracking: skip the follower's whole conflicting term at once. */
@@ -1039,10 +1060,8 @@ public final class RaftCore {
       startReads(waiting);
     }
     for (Map.Entry<String, Progress> e : progress.entrySet()) {
-      Progress pr = e.getValue();
-      if (pr.state == Progress.State.REPLICATE && !sendAppend(e.getKey())) {
-        sendHeartbeat(e.getKey(), pr); // tell followers the new commit index promptly
-      }
+      sendAppends(e.getKey());
+      sendCommitIfBehind(e.getKey(), e.getValue()); // tell followers the new commit index promptly
     }
   }
 
