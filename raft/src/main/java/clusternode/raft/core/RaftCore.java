@@ -863,7 +863,9 @@ public final class RaftCore {
 
   private void heartbeatRound() {
     reads.newContext(ticks);
-    int stallTicks = Math.max(2 * config.heartbeatIntervalTicks(), config.electionTimeoutMinTicks() / 2);
+    // Two heartbeat intervals without an acknowledgement while appends are in flight: assume they
+    // were lost and resend from matchIndex (a false alarm only costs a retransmission).
+    int stallTicks = 2 * config.heartbeatIntervalTicks();
     for (Map.Entry<String, Progress> e : progress.entrySet()) {
       String peer = e.getKey();
       Progress pr = e.getValue();
