@@ -701,7 +701,9 @@ public final class RaftCore {
       send(new InstallSnapshotResponse(selfId, is.from(), term, index, 0, true));
       return;
     }
-    if (is.offset() == 0) {
+    if (is.offset() == 0 && (assembler == null || !assembler.sameSnapshot(is))) {
+      // A new snapshot starts. A late duplicate of the first chunk of the snapshot we are already
+      // assembling must not reset it: the follower, not the leader, decides the next offset.
       assembler = new SnapshotAssembler(index, is.lastIncludedTerm(), is.membership());
     }
     if (assembler == null || !assembler.accepts(is)) {
@@ -988,8 +990,8 @@ public final class RaftCore {
       if (peer.equals(transferTarget) && pr.match == log.lastIndex() && !timeoutNowSent) {
         sendTimeoutNow(peer);
       }
-    } else if (pr.state == Progress.State.PROBE && r.matchIndex() == pr.match) {
-      pr.becomeReplicate(); // the probe confirmed a match we already knew
+    } else if (pr.state == Progress.State.PROBE && r.matchIndex() == pr.match && pr.match == pr.next - 1) {
+      pr.becomeReplicate(); // our probe at matchIndex was confirmed (e.g. an empty follower)
     }
     sendAppends(peer);
     sendCommitIfBehind(peer, pr);
@@ -1023,9 +1025,13 @@ public final class RaftCore {
       pr.maybeUpdate(r.lastIncludedIndex());
       pr.becomeProbe();
       sendAppend(peer);
-    } else if (r.nextOffset() > pr.snapshotOffset || (r.nextOffset() == 0 && pr.snapshotOffset > 0)) {
-      pr.snapshotOffset = r.nextOffset();
+    } else if (r.nextOffset() > pr.snapshotOffset && r.nextOffset() < pr.pendingSnapshot.data().length) {
+      pr.snapshotOffset = r.nextOffset(); // progress: send the next chunk at once
       sendSnapshotChunk(peer, pr);
+    } else if (r.nextOffset() < pr.snapshotOffset) {
+      // The follower wants an earlier chunk (or the answer is stale). Do not answer at once, or
+      // duplicated answers would multiply into parallel transfers; the next heartbeat resends.
+      pr.snapshotOffset = r.nextOffset();
     }
   }
 
