@@ -327,10 +327,13 @@ final class RaftSimulation {
       }
     }
     Proposal p;
-    if (!outside.isEmpty() && (m.voters().size() >= 3 || rng.nextBoolean())) {
+    // Keep at least two voters, so that the final liveness check can still elect a leader.
+    boolean add = !outside.isEmpty() && (m.voters().size() <= 2 || rng.nextBoolean());
+    if (add) {
       p = leader.core.proposeAddLearner(outside.get(rng.nextInt(outside.size())));
-    } else if (m.voters().size() > 3) {
-      p = leader.core.proposeRemove(m.voters().get(rng.nextInt(m.voters().size())));
+    } else if (m.voters().size() > 2) {
+      List<String> members = m.members();
+      p = leader.core.proposeRemove(members.get(rng.nextInt(members.size())));
     } else {
       return;
     }
