@@ -53,18 +53,9 @@ public final class RaftCore {
   private SnapshotAssembler assembler;
 
   // Output bookkeeping.
-  private final List<RaftMessage> outbox = new ArrayList<>();
-  private final List<ReadState> readStates = new ArrayList<>();
-  private final List<RejectedRead> rejectedReads = new ArrayList<>();
-  private long unstableFrom;
-  private long pendingTruncateFrom;
-  private Snapshot pendingInstalledSnapshot;
-  private Snapshot pendingCompactedSnapshot;
-  private long applyCursor;
+  private final Outputs out;
   private long appliedIndex;
   private long durableIndex;
-  private HardState reportedHardState;
-  private SoftState reportedSoftState;
 
   public RaftCore(RaftConfig config, String selfId, RecoveredState recovered, Random random) {
     this.config = Objects.requireNonNull(config, "config");
@@ -82,14 +73,11 @@ public final class RaftCore {
     term = hs.term();
     votedFor = hs.votedFor();
     commitIndex = Math.max(snap.index(), Math.min(hs.commitIndex(), log.lastIndex()));
-    applyCursor = snap.index();
     appliedIndex = snap.index();
     durableIndex = log.lastIndex();
-    unstableFrom = log.lastIndex() + 1;
     refreshMembership();
     becomeFollower(term, null);
-    reportedHardState = hardState();
-    reportedSoftState = softState();
+    out = new Outputs(log.lastIndex(), snap.index(), hardState(), softState());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -141,12 +129,31 @@ public final class RaftCore {
     return pr == null ? -1 : pr.match;
   }
 
+  /** A consistent picture for health endpoints; cheap, allocates a small map. */
+  public RaftStatus status() {
+    Map<String, RaftStatus.Peer> peers = new TreeMap<>();
+    List<String> active = new ArrayList<>(List.of(selfId));
+    for (Map.Entry<String, Progress> e : progress.entrySet()) {
+      Progress pr = e.getValue();
+      peers.put(e.getKey(), new RaftStatus.Peer(pr.match, pr.next, pr.state.name(), pr.recentActive));
+      if (pr.recentActive) {
+        active.add(e.getKey());
+      }
+    }
+    boolean quorum = role == Role.LEADER && membership.hasQuorum(active);
+    return new RaftStatus(selfId, role, term, leaderId, commitIndex, appliedIndex, log.lastIndex(),
+        log.snapshotIndex(), membership, peers, quorum);
+  }
+
   RaftLog log() {
     return log;
   }
 
-  /** Starts an election now, as if the election timeout fired (etcd's MsgHup); for tests and admin. */
-  void campaignNow() {
+  /**
+   * Starts an election now, as if the election timeout fired (etcd's MsgHup), for tests and admin
+   * tools. Ignored on a leader and on a server that is not a voter.
+   */
+  public void campaign() {
     if (role != Role.LEADER && promotable()) {
       campaign(config.preVote(), false);
     }
@@ -234,9 +241,9 @@ public final class RaftCore {
    */
   public void readIndex(long requestId) {
     if (role != Role.LEADER) {
-      rejectedReads.add(new RejectedRead(requestId, RejectedRead.Reason.NOT_LEADER, leaderId));
+      out.rejectRead(new RejectedRead(requestId, RejectedRead.Reason.NOT_LEADER, leaderId));
     } else if (reads.size() >= config.maxPendingReads()) {
-      rejectedReads.add(new RejectedRead(requestId, RejectedRead.Reason.TOO_MANY_PENDING, selfId));
+      out.rejectRead(new RejectedRead(requestId, RejectedRead.Reason.TOO_MANY_PENDING, selfId));
     } else if (!committedInCurrentTerm()) {
       // Our commit index may lag the true one until our no-op commits (§6.4 step 1).
       reads.waitForTermCommit(requestId);
@@ -282,64 +289,25 @@ public final class RaftCore {
     }
     Snapshot s = new Snapshot(index, log.term(index), log.membershipAt(index), stateMachineSnapshot);
     log.compact(s);
-    pendingCompactedSnapshot = s;
+    out.compacted(s);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Outputs
 
   public boolean hasReady() {
-    return !outbox.isEmpty()
-        || appendsPending
-        || !readStates.isEmpty()
-        || !rejectedReads.isEmpty()
-        || unstableFrom <= log.lastIndex()
-        || pendingTruncateFrom != 0
-        || pendingInstalledSnapshot != null
-        || pendingCompactedSnapshot != null
-        || commitIndex > applyCursor
-        || !hardState().equals(reportedHardState)
-        || !softState().equals(reportedSoftState);
+    return appendsPending || out.hasReady(log, commitIndex, hardState(), softState());
   }
 
   /** Takes everything pending; the shell must handle it as {@link Ready} describes. */
   public Ready ready() {
     flushAppends();
-    HardState hs = hardState();
-    HardState hsOut = hs.equals(reportedHardState) ? null : hs;
-    boolean voteChanged = hsOut != null
-        && (hs.term() != reportedHardState.term()
-            || !Objects.equals(hs.votedFor(), reportedHardState.votedFor()));
-    reportedHardState = hs;
-    SoftState ss = softState();
-    SoftState ssOut = ss.equals(reportedSoftState) ? null : ss;
-    reportedSoftState = ss;
-
-    List<Entry> toPersist = unstableFrom <= log.lastIndex()
-        ? log.slice(unstableFrom, log.lastIndex(), Integer.MAX_VALUE, Long.MAX_VALUE)
-        : List.of();
-    long truncate = pendingTruncateFrom;
-    unstableFrom = log.lastIndex() + 1;
-    pendingTruncateFrom = 0;
-
-    List<RaftMessage> now = new ArrayList<>();
-    List<RaftMessage> after = new ArrayList<>();
-    for (RaftMessage m : outbox) {
-      (!voteChanged && sendableBeforePersist(m) ? now : after).add(m);
-    }
-    outbox.clear();
-    Ready rd = new Ready(hsOut, ssOut, pendingInstalledSnapshot, pendingCompactedSnapshot, truncate,
-        toPersist, now, after, takeCommitted(), List.copyOf(readStates), List.copyOf(rejectedReads));
-    pendingInstalledSnapshot = null;
-    pendingCompactedSnapshot = null;
-    readStates.clear();
-    rejectedReads.clear();
-    return rd;
+    return out.build(log, commitIndex, hardState(), softState(), config.maxCommittedEntriesPerReady());
   }
 
   /** The shell persisted, sent and applied everything in {@code rd}. */
   public void advance(Ready rd) {
-    long appliedTo = applyCursor;
+    long appliedTo = out.applyCursor();
     if (rd.installedSnapshot() != null) {
       persisted(rd.installedSnapshot().index(), rd.installedSnapshot().term());
     }
@@ -352,7 +320,7 @@ public final class RaftCore {
     } else if (rd.installedSnapshot() != null) {
       appliedTo = rd.installedSnapshot().index();
     }
-    applied(Math.min(appliedTo, applyCursor));
+    applied(Math.min(appliedTo, out.applyCursor()));
   }
 
   /**
@@ -361,7 +329,7 @@ public final class RaftCore {
    * entries since truncated (term mismatch) are ignored.
    */
   public void persisted(long index, long entryTerm) {
-    if (index <= durableIndex || index >= unstableFrom || log.term(index) != entryTerm) {
+    if (index <= durableIndex || index >= out.unstableFrom() || log.term(index) != entryTerm) {
       return;
     }
     durableIndex = index;
@@ -372,34 +340,14 @@ public final class RaftCore {
 
   /** The state machine applied every committed entry up to {@code index}. */
   public void applied(long index) {
-    if (index > applyCursor) {
-      throw new IllegalStateException("applied " + index + " but only " + applyCursor + " handed out");
+    if (index > out.applyCursor()) {
+      throw new IllegalStateException("applied " + index + " but only " + out.applyCursor() + " handed out");
     }
     appliedIndex = Math.max(appliedIndex, index);
   }
 
-  private List<Entry> takeCommitted() {
-    long to = Math.min(commitIndex, applyCursor + config.maxCommittedEntriesPerReady());
-    to = Math.min(to, unstableFrom - 1);
-    if (to <= applyCursor) {
-      return List.of();
-    }
-    List<Entry> out = log.slice(applyCursor + 1, to, Integer.MAX_VALUE, Long.MAX_VALUE);
-    applyCursor = to;
-    return out;
-  }
-
-  /** Replication traffic of a leader does not promise anything about the sender's disk. */
-  private static boolean sendableBeforePersist(RaftMessage m) {
-    return m instanceof AppendEntries
-        || m instanceof InstallSnapshot
-        || m instanceof TimeoutNow
-        || (m instanceof RequestVote rv && rv.preVote())
-        || (m instanceof RequestVoteResponse r && r.preVote());
-  }
-
   private void send(RaftMessage m) {
-    outbox.add(m);
+    out.send(m);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -461,7 +409,7 @@ public final class RaftCore {
     transferTarget = null;
     timeoutNowSent = false;
     for (long id : reads.clear()) {
-      rejectedReads.add(new RejectedRead(id, RejectedRead.Reason.LEADERSHIP_LOST, null));
+      out.rejectRead(new RejectedRead(id, RejectedRead.Reason.LEADERSHIP_LOST, null));
     }
   }
 
@@ -727,12 +675,8 @@ public final class RaftCore {
     }
     log.restore(s);
     commitIndex = s.index();
-    applyCursor = s.index();
     durableIndex = s.index();
-    unstableFrom = s.index() + 1;
-    pendingTruncateFrom = 0;
-    pendingCompactedSnapshot = null;
-    pendingInstalledSnapshot = s;
+    out.installed(s);
     refreshMembership();
   }
 
@@ -755,10 +699,7 @@ public final class RaftCore {
       throw new IllegalStateException("a leader never truncates its own log (Raft §5.3)");
     }
     log.truncateFrom(from);
-    if (from < unstableFrom) {
-      unstableFrom = from;
-      pendingTruncateFrom = pendingTruncateFrom == 0 ? from : Math.min(pendingTruncateFrom, from);
-    }
+    out.truncated(from);
     durableIndex = Math.min(durableIndex, from - 1);
     if (membershipIndex >= from) {
       refreshMembership();
@@ -1096,7 +1037,7 @@ public final class RaftCore {
   private void startReads(List<Long> requestIds) {
     if (membership.voters().equals(List.of(selfId)) || leaseHolds()) {
       for (long id : requestIds) {
-        readStates.add(new ReadState(id, commitIndex));
+        out.readState(new ReadState(id, commitIndex));
       }
       return;
     }
@@ -1114,7 +1055,7 @@ public final class RaftCore {
       return;
     }
     pr.ackedContext = Math.max(pr.ackedContext, context);
-    readStates.addAll(reads.ack(peer, context, membership));
+    reads.ack(peer, context, membership).forEach(out::readState);
   }
 
   /**

@@ -44,7 +44,7 @@ class RaftReadAndTransferTest {
     // Dissertation §6.4 step 1: "If the leader has not yet marked an entry from its current term
     // committed, it waits until it has done so."
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
-    net.core("n1").campaignNow();
+    net.core("n1").campaign();
     net.stabilize(m -> !(m instanceof AppendEntries)); // won, but the no-op is not replicated
     assertEquals(Role.LEADER, net.core("n1").role());
     net.core("n1").readIndex(7);

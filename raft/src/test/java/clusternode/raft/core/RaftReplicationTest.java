@@ -73,7 +73,7 @@ class RaftReplicationTest {
     // Dissertation §10.2.1: the leader may send before its own fsync, but counts itself towards
     // the majority only for durable entries (this makes group commit correct).
     RaftCore c = new RaftCore(TestNet.plainConfig("n1"), "n1", RecoveredState.empty(), new Random(1));
-    c.campaignNow();
+    c.campaign();
     assertEquals(Role.LEADER, c.role());
     assertEquals(0, c.commitIndex(), "the no-op is not durable yet");
     Ready rd = c.ready();
@@ -172,7 +172,7 @@ class RaftReplicationTest {
     RaftConfig cfg = TestNet.plainConfig("n1", "n2", "n3");
     RaftCore n1 = new RaftCore(cfg, "n1",
         new RecoveredState(new HardState(3, null, 1), null, List.of(cmd(1, 1), cmd(2, 2))), new Random(1));
-    n1.campaignNow();
+    n1.campaign();
     n1.step(new RaftMessage.RequestVoteResponse("n2", "n1", 4, true, false));
     assertEquals(Role.LEADER, n1.role());
     n1.advance(n1.ready()); // the no-op at index 3 (term 4) is now durable
