@@ -23,6 +23,12 @@ import java.util.TreeMap;
  * {@link Random} it is given. Not thread-safe: one caller at a time (the actor).
  */
 public final class RaftCore {
+  /**
+   * The lease is this much shorter than the followers' stickiness window: one tick because the
+   * servers' tick phases differ, one for drift between their tick rates.
+   */
+  static final int LEASE_MARGIN_TICKS = 2;
+
   private final RaftConfig config;
   private final String selfId;
   private final Random random;
@@ -1079,7 +1085,7 @@ public final class RaftCore {
     acked.sort((a, b) -> Long.compare(b, a));
     long ctx = acked.get(membership.quorum() - 1);
     long sentTick = ctx == Long.MAX_VALUE ? ticks : reads.tickOf(ctx);
-    return sentTick >= 0 && ticks < sentTick + config.electionTimeoutMinTicks();
+    return sentTick >= 0 && ticks < sentTick + config.electionTimeoutMinTicks() - LEASE_MARGIN_TICKS;
   }
 
   @Override
