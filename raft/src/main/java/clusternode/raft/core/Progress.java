@@ -32,6 +32,8 @@ final class Progress {
   boolean recentActive;
   /** Highest ReadIndex context this follower echoed in the current term. */
   long ackedContext;
+  /** Highest commit index this follower can have learned from what we sent it. */
+  long commitSent;
   /** In SNAPSHOT: the snapshot being sent (pinned, so compaction does not change it mid-way). */
   Snapshot pendingSnapshot;
   /** In SNAPSHOT: offset of the chunk in flight. */

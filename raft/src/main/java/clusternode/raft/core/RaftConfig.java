@@ -17,8 +17,10 @@ import java.util.List;
  * @param snapshotChunkBytes size of one InstallSnapshot chunk
  * @param preVote run a pre-vote round before bumping the term (dissertation §9.6)
  * @param checkQuorum a leader steps down when a majority was silent for an election timeout
- * @param leaseReads answer reads without a heartbeat round while the leader lease holds; needs
- *     checkQuorum and a bounded clock drift between servers' tick rates
+ * @param leaseReads answer reads without a heartbeat round while the leader lease holds (from the
+ *     send of a heartbeat a majority acknowledged, electionTimeoutMinTicks - 2 ticks); needs
+ *     checkQuorum, and tick rates that drift apart by less than a tick per election timeout.
+ *     Servers then also refuse votes for electionTimeoutMinTicks after they boot
  * @param learnerPromotionLagEntries a learner is promoted once its log is this close to the leader's
  * @param maxUncommittedEntries bound on entries the leader accepts beyond its commit index
  * @param maxPendingReads bound on reads waiting for leadership confirmation

@@ -23,6 +23,12 @@ import java.util.TreeMap;
  * {@link Random} it is given. Not thread-safe: one caller at a time (the actor).
  */
 public final class RaftCore {
+  /**
+   * The lease is this much shorter than the followers' stickiness window: one tick because the
+   * servers' tick phases differ, one for drift between their tick rates.
+   */
+  static final int LEASE_MARGIN_TICKS = 2;
+
   private final RaftConfig config;
   private final String selfId;
   private final Random random;
@@ -47,22 +53,15 @@ public final class RaftCore {
   private String transferTarget;
   private int transferElapsed;
   private boolean timeoutNowSent;
+  /** The leader appended entries not yet offered to followers; they go out batched in ready(). */
+  private boolean appendsPending;
   private final ReadIndexQueue reads = new ReadIndexQueue();
   private SnapshotAssembler assembler;
 
   // Output bookkeeping.
-  private final List<RaftMessage> outbox = new ArrayList<>();
-  private final List<ReadState> readStates = new ArrayList<>();
-  private final List<RejectedRead> rejectedReads = new ArrayList<>();
-  private long unstableFrom;
-  private long pendingTruncateFrom;
-  private Snapshot pendingInstalledSnapshot;
-  private Snapshot pendingCompactedSnapshot;
-  private long applyCursor;
+  private final Outputs out;
   private long appliedIndex;
   private long durableIndex;
-  private HardState reportedHardState;
-  private SoftState reportedSoftState;
 
   public RaftCore(RaftConfig config, String selfId, RecoveredState recovered, Random random) {
     this.config = Objects.requireNonNull(config, "config");
@@ -80,14 +79,11 @@ public final class RaftCore {
     term = hs.term();
     votedFor = hs.votedFor();
     commitIndex = Math.max(snap.index(), Math.min(hs.commitIndex(), log.lastIndex()));
-    applyCursor = snap.index();
     appliedIndex = snap.index();
     durableIndex = log.lastIndex();
-    unstableFrom = log.lastIndex() + 1;
     refreshMembership();
     becomeFollower(term, null);
-    reportedHardState = hardState();
-    reportedSoftState = softState();
+    out = new Outputs(log.lastIndex(), snap.index(), hardState(), softState());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -139,12 +135,31 @@ public final class RaftCore {
     return pr == null ? -1 : pr.match;
   }
 
+  /** A consistent picture for health endpoints; cheap, allocates a small map. */
+  public RaftStatus status() {
+    Map<String, RaftStatus.Peer> peers = new TreeMap<>();
+    List<String> active = new ArrayList<>(List.of(selfId));
+    for (Map.Entry<String, Progress> e : progress.entrySet()) {
+      Progress pr = e.getValue();
+      peers.put(e.getKey(), new RaftStatus.Peer(pr.match, pr.next, pr.state.name(), pr.recentActive));
+      if (pr.recentActive) {
+        active.add(e.getKey());
+      }
+    }
+    boolean quorum = role == Role.LEADER && membership.hasQuorum(active);
+    return new RaftStatus(selfId, role, term, leaderId, commitIndex, appliedIndex, log.lastIndex(),
+        log.snapshotIndex(), membership, peers, quorum);
+  }
+
   RaftLog log() {
     return log;
   }
 
-  /** Starts an election now, as if the election timeout fired (etcd's MsgHup); for tests and admin. */
-  void campaignNow() {
+  /**
+   * Starts an election now, as if the election timeout fired (etcd's MsgHup), for tests and admin
+   * tools. Ignored on a leader and on a server that is not a voter.
+   */
+  public void campaign() {
     if (role != Role.LEADER && promotable()) {
       campaign(config.preVote(), false);
     }
@@ -232,9 +247,9 @@ public final class RaftCore {
    */
   public void readIndex(long requestId) {
     if (role != Role.LEADER) {
-      rejectedReads.add(new RejectedRead(requestId, RejectedRead.Reason.NOT_LEADER, leaderId));
+      out.rejectRead(new RejectedRead(requestId, RejectedRead.Reason.NOT_LEADER, leaderId));
     } else if (reads.size() >= config.maxPendingReads()) {
-      rejectedReads.add(new RejectedRead(requestId, RejectedRead.Reason.TOO_MANY_PENDING, selfId));
+      out.rejectRead(new RejectedRead(requestId, RejectedRead.Reason.TOO_MANY_PENDING, selfId));
     } else if (!committedInCurrentTerm()) {
       // Our commit index may lag the true one until our no-op commits (§6.4 step 1).
       reads.waitForTermCommit(requestId);
@@ -280,62 +295,25 @@ public final class RaftCore {
     }
     Snapshot s = new Snapshot(index, log.term(index), log.membershipAt(index), stateMachineSnapshot);
     log.compact(s);
-    pendingCompactedSnapshot = s;
+    out.compacted(s);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Outputs
 
   public boolean hasReady() {
-    return !outbox.isEmpty()
-        || !readStates.isEmpty()
-        || !rejectedReads.isEmpty()
-        || unstableFrom <= log.lastIndex()
-        || pendingTruncateFrom != 0
-        || pendingInstalledSnapshot != null
-        || pendingCompactedSnapshot != null
-        || commitIndex > applyCursor
-        || !hardState().equals(reportedHardState)
-        || !softState().equals(reportedSoftState);
+    return appendsPending || out.hasReady(log, commitIndex, hardState(), softState());
   }
 
   /** Takes everything pending; the shell must handle it as {@link Ready} describes. */
   public Ready ready() {
-    HardState hs = hardState();
-    HardState hsOut = hs.equals(reportedHardState) ? null : hs;
-    boolean voteChanged = hsOut != null
-        && (hs.term() != reportedHardState.term()
-            || !Objects.equals(hs.votedFor(), reportedHardState.votedFor()));
-    reportedHardState = hs;
-    SoftState ss = softState();
-    SoftState ssOut = ss.equals(reportedSoftState) ? null : ss;
-    reportedSoftState = ss;
-
-    List<Entry> toPersist = unstableFrom <= log.lastIndex()
-        ? log.slice(unstableFrom, log.lastIndex(), Integer.MAX_VALUE, Long.MAX_VALUE)
-        : List.of();
-    long truncate = pendingTruncateFrom;
-    unstableFrom = log.lastIndex() + 1;
-    pendingTruncateFrom = 0;
-
-    List<RaftMessage> now = new ArrayList<>();
-    List<RaftMessage> after = new ArrayList<>();
-    for (RaftMessage m : outbox) {
-      (!voteChanged && sendableBeforePersist(m) ? now : after).add(m);
-    }
-    outbox.clear();
-    Ready rd = new Ready(hsOut, ssOut, pendingInstalledSnapshot, pendingCompactedSnapshot, truncate,
-        toPersist, now, after, takeCommitted(), List.copyOf(readStates), List.copyOf(rejectedReads));
-    pendingInstalledSnapshot = null;
-    pendingCompactedSnapshot = null;
-    readStates.clear();
-    rejectedReads.clear();
-    return rd;
+    flushAppends();
+    return out.build(log, commitIndex, hardState(), softState(), config.maxCommittedEntriesPerReady());
   }
 
   /** The shell persisted, sent and applied everything in {@code rd}. */
   public void advance(Ready rd) {
-    long appliedTo = applyCursor;
+    long appliedTo = out.applyCursor();
     if (rd.installedSnapshot() != null) {
       persisted(rd.installedSnapshot().index(), rd.installedSnapshot().term());
     }
@@ -348,7 +326,7 @@ public final class RaftCore {
     } else if (rd.installedSnapshot() != null) {
       appliedTo = rd.installedSnapshot().index();
     }
-    applied(Math.min(appliedTo, applyCursor));
+    applied(Math.min(appliedTo, out.applyCursor()));
   }
 
   /**
@@ -357,7 +335,7 @@ public final class RaftCore {
    * entries since truncated (term mismatch) are ignored.
    */
   public void persisted(long index, long entryTerm) {
-    if (index <= durableIndex || index >= unstableFrom || log.term(index) != entryTerm) {
+    if (index <= durableIndex || index >= out.unstableFrom() || log.term(index) != entryTerm) {
       return;
     }
     durableIndex = index;
@@ -368,34 +346,14 @@ public final class RaftCore {
 
   /** The state machine applied every committed entry up to {@code index}. */
   public void applied(long index) {
-    if (index > applyCursor) {
-      throw new IllegalStateException("applied " + index + " but only " + applyCursor + " handed out");
+    if (index > out.applyCursor()) {
+      throw new IllegalStateException("applied " + index + " but only " + out.applyCursor() + " handed out");
     }
     appliedIndex = Math.max(appliedIndex, index);
   }
 
-  private List<Entry> takeCommitted() {
-    long to = Math.min(commitIndex, applyCursor + config.maxCommittedEntriesPerReady());
-    to = Math.min(to, unstableFrom - 1);
-    if (to <= applyCursor) {
-      return List.of();
-    }
-    List<Entry> out = log.slice(applyCursor + 1, to, Integer.MAX_VALUE, Long.MAX_VALUE);
-    applyCursor = to;
-    return out;
-  }
-
-  /** Replication traffic of a leader does not promise anything about the sender's disk. */
-  private static boolean sendableBeforePersist(RaftMessage m) {
-    return m instanceof AppendEntries
-        || m instanceof InstallSnapshot
-        || m instanceof TimeoutNow
-        || (m instanceof RequestVote rv && rv.preVote())
-        || (m instanceof RequestVoteResponse r && r.preVote());
-  }
-
   private void send(RaftMessage m) {
-    outbox.add(m);
+    out.send(m);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -457,7 +415,7 @@ public final class RaftCore {
     transferTarget = null;
     timeoutNowSent = false;
     for (long id : reads.clear()) {
-      rejectedReads.add(new RejectedRead(id, RejectedRead.Reason.LEADERSHIP_LOST, null));
+      out.rejectRead(new RejectedRead(id, RejectedRead.Reason.LEADERSHIP_LOST, null));
     }
   }
 
@@ -697,7 +655,9 @@ public final class RaftCore {
       send(new InstallSnapshotResponse(selfId, is.from(), term, index, 0, true));
       return;
     }
-    if (is.offset() == 0) {
+    if (is.offset() == 0 && (assembler == null || !assembler.sameSnapshot(is))) {
+      // A new snapshot starts. A late duplicate of the first chunk of the snapshot we are already
+      // assembling must not reset it: the follower, not the leader, decides the next offset.
       assembler = new SnapshotAssembler(index, is.lastIncludedTerm(), is.membership());
     }
     if (assembler == null || !assembler.accepts(is)) {
@@ -721,12 +681,8 @@ public final class RaftCore {
     }
     log.restore(s);
     commitIndex = s.index();
-    applyCursor = s.index();
     durableIndex = s.index();
-    unstableFrom = s.index() + 1;
-    pendingTruncateFrom = 0;
-    pendingCompactedSnapshot = null;
-    pendingInstalledSnapshot = s;
+    out.installed(s);
     refreshMembership();
   }
 
@@ -749,10 +705,7 @@ public final class RaftCore {
       throw new IllegalStateException("a leader never truncates its own log (Raft §5.3)");
     }
     log.truncateFrom(from);
-    if (from < unstableFrom) {
-      unstableFrom = from;
-      pendingTruncateFrom = pendingTruncateFrom == 0 ? from : Math.min(pendingTruncateFrom, from);
-    }
+    out.truncated(from);
     durableIndex = Math.min(durableIndex, from - 1);
     if (membershipIndex >= from) {
       refreshMembership();
@@ -805,11 +758,18 @@ public final class RaftCore {
   private Proposal appendAsLeader(EntryType type, byte[] data) {
     Entry e = new Entry(log.lastIndex() + 1, term, type, data);
     appendEntry(e);
-    for (String peer : progress.keySet()) {
-      sendAppends(peer);
-    }
-    maybeCommit(); // a single voter commits once the entry is durable
+    // Batching: proposals arriving between two ready() calls leave in the same AppendEntries.
+    appendsPending = true;
     return new Proposal.Accepted(e.index(), e.term());
+  }
+
+  private void flushAppends() {
+    if (appendsPending && role == Role.LEADER) {
+      for (String peer : progress.keySet()) {
+        sendAppends(peer);
+      }
+    }
+    appendsPending = false;
   }
 
   private void tickLeader() {
@@ -852,7 +812,9 @@ public final class RaftCore {
 
   private void heartbeatRound() {
     reads.newContext(ticks);
-    int stallTicks = Math.max(2 * config.heartbeatIntervalTicks(), config.electionTimeoutMinTicks() / 2);
+    // Two heartbeat intervals without an acknowledgement while appends are in flight: assume they
+    // were lost and resend from matchIndex (a false alarm only costs a retransmission).
+    int stallTicks = 2 * config.heartbeatIntervalTicks();
     for (Map.Entry<String, Progress> e : progress.entrySet()) {
       String peer = e.getKey();
       Progress pr = e.getValue();
@@ -883,8 +845,9 @@ public final class RaftCore {
   private void sendHeartbeat(String peer, Progress pr) {
     long prev = log.term(pr.match) == RaftLog.UNKNOWN ? 0 : pr.match;
     long prevTerm = prev == 0 ? 0 : log.term(prev);
-    send(new AppendEntries(selfId, peer, term, prev, prevTerm, List.of(),
-        Math.min(commitIndex, prev), reads.lastContext()));
+    long commit = Math.min(commitIndex, prev);
+    pr.commitSent = Math.max(pr.commitSent, commit);
+    send(new AppendEntries(selfId, peer, term, prev, prevTerm, List.of(), commit, reads.lastContext()));
   }
 
   /** Sends as many AppendEntries as the follower's state allows (pipelining in REPLICATE). */
@@ -917,6 +880,7 @@ public final class RaftCore {
       return false;
     }
     send(new AppendEntries(selfId, peer, term, prev, prevTerm, entries, commitIndex, reads.lastContext()));
+    pr.commitSent = Math.max(pr.commitSent, Math.min(commitIndex, prev + entries.size()));
     pr.sent(prev + entries.size(), !entries.isEmpty());
     return true;
   }
@@ -973,10 +937,18 @@ public final class RaftCore {
       if (peer.equals(transferTarget) && pr.match == log.lastIndex() && !timeoutNowSent) {
         sendTimeoutNow(peer);
       }
-    } else if (pr.state == Progress.State.PROBE && r.matchIndex() == pr.match) {
-      pr.becomeReplicate(); // the probe confirmed a match we already knew
+    } else if (pr.state == Progress.State.PROBE && r.matchIndex() == pr.match && pr.match == pr.next - 1) {
+      pr.becomeReplicate(); // our probe at matchIndex was confirmed (e.g. an empty follower)
     }
     sendAppends(peer);
+    sendCommitIfBehind(peer, pr);
+  }
+
+  /** A follower that holds committed entries but was not told they are committed yet. */
+  private void sendCommitIfBehind(String peer, Progress pr) {
+    if (pr.state != Progress.State.SNAPSHOT && Math.min(commitIndex, pr.match) > pr.commitSent) {
+      sendHeartbeat(peer, pr);
+    }
   }
 
   /** Fast back-tracking: skip the follower's whole conflicting term at once. */
@@ -1000,9 +972,13 @@ public final class RaftCore {
       pr.maybeUpdate(r.lastIncludedIndex());
       pr.becomeProbe();
       sendAppend(peer);
-    } else if (r.nextOffset() > pr.snapshotOffset || (r.nextOffset() == 0 && pr.snapshotOffset > 0)) {
-      pr.snapshotOffset = r.nextOffset();
+    } else if (r.nextOffset() > pr.snapshotOffset && r.nextOffset() < pr.pendingSnapshot.data().length) {
+      pr.snapshotOffset = r.nextOffset(); // progress: send the next chunk at once
       sendSnapshotChunk(peer, pr);
+    } else if (r.nextOffset() < pr.snapshotOffset) {
+      // The follower wants an earlier chunk (or the answer is stale). Do not answer at once, or
+      // duplicated answers would multiply into parallel transfers; the next heartbeat resends.
+      pr.snapshotOffset = r.nextOffset();
     }
   }
 
@@ -1039,10 +1015,8 @@ public final class RaftCore {
       startReads(waiting);
     }
     for (Map.Entry<String, Progress> e : progress.entrySet()) {
-      Progress pr = e.getValue();
-      if (pr.state == Progress.State.REPLICATE && !sendAppend(e.getKey())) {
-        sendHeartbeat(e.getKey(), pr); // tell followers the new commit index promptly
-      }
+      sendAppends(e.getKey());
+      sendCommitIfBehind(e.getKey(), e.getValue()); // tell followers the new commit index promptly
     }
   }
 
@@ -1069,7 +1043,7 @@ public final class RaftCore {
   private void startReads(List<Long> requestIds) {
     if (membership.voters().equals(List.of(selfId)) || leaseHolds()) {
       for (long id : requestIds) {
-        readStates.add(new ReadState(id, commitIndex));
+        out.readState(new ReadState(id, commitIndex));
       }
       return;
     }
@@ -1087,7 +1061,7 @@ public final class RaftCore {
       return;
     }
     pr.ackedContext = Math.max(pr.ackedContext, context);
-    readStates.addAll(reads.ack(peer, context, membership));
+    reads.ack(peer, context, membership).forEach(out::readState);
   }
 
   /**
@@ -1111,7 +1085,7 @@ public final class RaftCore {
     acked.sort((a, b) -> Long.compare(b, a));
     long ctx = acked.get(membership.quorum() - 1);
     long sentTick = ctx == Long.MAX_VALUE ? ticks : reads.tickOf(ctx);
-    return sentTick >= 0 && ticks < sentTick + config.electionTimeoutMinTicks();
+    return sentTick >= 0 && ticks < sentTick + config.electionTimeoutMinTicks() - LEASE_MARGIN_TICKS;
   }
 
   @Override

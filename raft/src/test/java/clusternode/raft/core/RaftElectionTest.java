@@ -86,7 +86,7 @@ class RaftElectionTest {
     // leader's term is at least as large as the candidate's current term, then the candidate
     // recognizes the leader as legitimate and returns to follower state."
     RaftCore c = single("n1", TestNet.plainConfig("n1", "n2", "n3"), RecoveredState.empty());
-    c.campaignNow();
+    c.campaign();
     assertEquals(Role.CANDIDATE, c.role());
     c.step(new AppendEntries("n2", "n1", 1, 0, 0, List.of(), 0, 0));
     assertEquals(Role.FOLLOWER, c.role());

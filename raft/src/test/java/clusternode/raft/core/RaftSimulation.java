@@ -144,11 +144,11 @@ final class RaftSimulation {
       tickAll();
     } else if (r < 900) {
       proposeSomewhere();
-    } else if (r < 930) {
+    } else if (r < 940) {
       readSomewhere();
-    } else if (r < 945) {
+    } else if (r < 950) {
       changeFaults();
-    } else if (r < 949) {
+    } else if (r < 954) {
       crashOne();
     } else if (r < 955) {
       tickAll();
@@ -222,7 +222,8 @@ final class RaftSimulation {
   }
 
   private void readSomewhere() {
-    SimNode n = randomLive();
+    // Mostly at a server that believes it leads (deposed leaders included: the interesting case).
+    SimNode n = rng.nextInt(4) != 0 && randomLeader() != null ? randomLeader() : randomLive();
     if (n == null) {
       return;
     }
@@ -245,10 +246,11 @@ final class RaftSimulation {
       plan = FaultPlan.NONE;
       return;
     }
+    boolean severe = rng.nextInt(5) == 0; // now and then: heavy loss, delays beyond timeouts
     FaultPlan p = FaultPlan.NONE
-        .withDrop(rng.nextInt(3) == 0 ? 0 : rng.nextDouble() * 0.2)
-        .withDelay(rng.nextInt(2), rng.nextInt(6))
-        .withDuplication(rng.nextDouble() * 0.1);
+        .withDrop(rng.nextInt(3) == 0 ? 0 : rng.nextDouble() * (severe ? 0.6 : 0.2))
+        .withDelay(rng.nextInt(2), severe ? rng.nextInt(40) : rng.nextInt(6))
+        .withDuplication(rng.nextDouble() * (severe ? 0.3 : 0.1));
     if (r >= 2) {
       List<String> shuffled = new ArrayList<>(ids);
       java.util.Collections.shuffle(shuffled, rng);
@@ -327,10 +329,13 @@ final class RaftSimulation {
       }
     }
     Proposal p;
-    if (!outside.isEmpty() && (m.voters().size() >= 3 || rng.nextBoolean())) {
+    // Keep at least two voters, so that the final liveness check can still elect a leader.
+    boolean add = !outside.isEmpty() && (m.voters().size() <= 2 || rng.nextBoolean());
+    if (add) {
       p = leader.core.proposeAddLearner(outside.get(rng.nextInt(outside.size())));
-    } else if (m.voters().size() > 3) {
-      p = leader.core.proposeRemove(m.voters().get(rng.nextInt(m.voters().size())));
+    } else if (m.voters().size() > 2) {
+      List<String> members = m.members();
+      p = leader.core.proposeRemove(members.get(rng.nextInt(members.size())));
     } else {
       return;
     }

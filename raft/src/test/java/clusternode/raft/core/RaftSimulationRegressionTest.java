@@ -18,6 +18,19 @@ class RaftSimulationRegressionTest {
     replay(1036, 3000);
   }
 
+  /**
+   * Seed 25752 (liveness): duplicated InstallSnapshot chunks and answers multiplied into parallel
+   * transfers; a late duplicate of chunk 0 reset the follower's assembly while the leader ignored
+   * its requests for an earlier offset, so the snapshot never completed. Also, stale successful
+   * answers to probes restarted replication again and again. Fixed: the follower keeps its
+   * partial snapshot and names the offset it needs; the leader answers only forward progress at
+   * once and goes back only via heartbeats; only the answer to our own probe ends probing.
+   */
+  @Test
+  void seed25752DuplicatedSnapshotChunksNeverCompleted() {
+    replay(25752, 3000);
+  }
+
   private static void replay(long seed, long steps) {
     RaftSimulation sim = new RaftSimulation(seed);
     sim.run(steps);

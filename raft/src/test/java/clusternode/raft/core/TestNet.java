@@ -168,7 +168,7 @@ final class TestNet {
 
   /** Makes {@code id} campaign now and delivers everything: it wins if it can. */
   void elect(String id) {
-    cores.get(id).campaignNow();
+    cores.get(id).campaign();
     stabilize();
   }
 
