@@ -25,9 +25,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Five real Raft node JVMs: a 2|3 partition with the leader in the minority (the minority never
- * commits nor answers a linearizable read), kill -9 of the leader, kill -9 of every node and a
- * restart; every acknowledged write survives, and no term ever has two leaders.
+ * Five real Raft node JVMs: partitions 2|3, 1|4 and 3|2 (the minority never commits nor answers a
+ * linearizable read), kill -9 of the leader, kill -9 of every node and a restart; every
+ * acknowledged write survives, no refused write appears, and no term ever has two leaders.
  */
 class RaftClusterIT {
   private static final List<String> IDS = List.of("n1", "n2", "n3", "n4", "n5");
@@ -136,26 +136,36 @@ class RaftClusterIT {
       putAcknowledged(IDS, "before-" + i, "v" + i, acknowledged);
     }
 
-    // 2|3 with the leader in the minority.
-    List<String> minority = new ArrayList<>(List.of(leader));
-    minority.add(IDS.stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow());
-    List<String> majority = IDS.stream().filter(id -> !minority.contains(id)).toList();
-    LauncherProcess.Result cut = launcher.run("partition", String.join(",", minority), String.join(",", majority));
-    assertEquals(0, cut.exitCode(), cut.output());
-    for (String id : minority) {
-      NodeClient.Answer w = put(id, "minority-" + id, "x");
-      assertEquals(503, w.status(), "the minority committed a write via " + id + ": " + w.body());
-      NodeClient.Answer r = http.get(NODES.get(id), "/kv/before-0");
-      assertEquals(503, r.status(), "the minority answered a linearizable read via " + id + ": " + r.body());
+    // Partitions 2|3 (leader in the minority), 1|4 (leader alone) and 3|2 (leader in the majority).
+    List<String> minorityWrites = new ArrayList<>();
+    for (int[] shape : new int[][] {{2, 3}, {1, 4}, {3, 2}}) {
+      String current = awaitLeader(IDS, Duration.ofSeconds(20));
+      List<String> others = IDS.stream().filter(id -> !id.equals(current)).toList();
+      List<String> leaderSide = new ArrayList<>(List.of(current));
+      leaderSide.addAll(others.subList(0, shape[0] - 1));
+      List<String> otherSide = IDS.stream().filter(id -> !leaderSide.contains(id)).toList();
+      List<String> minority = leaderSide.size() < otherSide.size() ? leaderSide : otherSide;
+      List<String> majority = leaderSide.size() < otherSide.size() ? otherSide : leaderSide;
+      LauncherProcess.Result cut = launcher.run("partition", String.join(",", leaderSide), String.join(",", otherSide));
+      assertEquals(0, cut.exitCode(), cut.output());
+      for (String id : minority) {
+        String key = "minority-" + shape[0] + "-" + id;
+        minorityWrites.add(key);
+        NodeClient.Answer w = put(id, key, "x");
+        assertEquals(503, w.status(), shape[0] + "|" + shape[1] + ": the minority committed via " + id + ": " + w.body());
+        NodeClient.Answer r = http.get(NODES.get(id), "/kv/before-0");
+        assertEquals(503, r.status(), shape[0] + "|" + shape[1] + ": the minority answered a linearizable read via "
+            + id + ": " + r.body());
+      }
+      String majorityLeader = awaitLeader(majority, Duration.ofSeconds(20));
+      assertTrue(majority.contains(majorityLeader));
+      for (int i = 0; i < 5; i++) {
+        putAcknowledged(majority, "during-" + shape[0] + "-" + i, "v" + i, acknowledged);
+      }
+      consensus(IDS);
+      LauncherProcess.Result heal = launcher.run("heal");
+      assertEquals(0, heal.exitCode(), heal.output());
     }
-    String newLeader = awaitLeader(majority, Duration.ofSeconds(20));
-    assertTrue(majority.contains(newLeader));
-    for (int i = 0; i < 10; i++) {
-      putAcknowledged(majority, "during-" + i, "v" + i, acknowledged);
-    }
-    consensus(IDS);
-    LauncherProcess.Result heal = launcher.run("heal");
-    assertEquals(0, heal.exitCode(), heal.output());
 
     // kill -9 the leader: a new one is elected and writes resume.
     String current = awaitLeader(IDS, Duration.ofSeconds(20));
@@ -182,8 +192,8 @@ class RaftClusterIT {
       }
     }
     assertTrue(missing.isEmpty(), "acknowledged writes lost after a full restart: " + missing);
-    for (String id : minority) {
-      assertEquals(404, readLinearizable("minority-" + id).status(), "a refused minority write appeared");
+    for (String key : minorityWrites) {
+      assertEquals(404, readLinearizable(key).status(), "a refused minority write appeared: " + key);
     }
   }
 
