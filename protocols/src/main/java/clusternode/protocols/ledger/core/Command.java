@@ -1,0 +1,180 @@
+package clusternode.protocols.ledger.core;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.List;
+
+/**
+ * What a client asks the ledger to do. Every command but {@link Tick} carries a client-chosen
+ * {@code id}, its idempotency key: a repeated key returns the first result and applies nothing.
+ * {@code timeMs} is the proposer's wall clock, stamped by whoever proposed the command (the HTTP
+ * route); the ledger never reads a clock. Keys live in separate spaces per kind ({@link #key()}):
+ * an account id, a transfer id (deposits, withdrawals and transfers share one space), the post and
+ * the void of a pending transfer, and a batch id.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Command.OpenAccount.class, name = "open"),
+    @JsonSubTypes.Type(value = Command.Deposit.class, name = "deposit"),
+    @JsonSubTypes.Type(value = Command.Withdraw.class, name = "withdraw"),
+    @JsonSubTypes.Type(value = Command.Transfer.class, name = "transfer"),
+    @JsonSubTypes.Type(value = Command.PostPending.class, name = "post"),
+    @JsonSubTypes.Type(value = Command.VoidPending.class, name = "void"),
+    @JsonSubTypes.Type(value = Command.Batch.class, name = "batch"),
+    @JsonSubTypes.Type(value = Command.Tick.class, name = "tick")})
+public sealed interface Command {
+  /** The client's id; null only for {@link Tick}. */
+  String id();
+
+  /** The proposer's wall clock in ms since the epoch; 0 when not stamped. */
+  long timeMs();
+
+  /** The idempotency key: the id within its kind's space; null for {@link Tick}. */
+  @JsonIgnore
+  String key();
+
+  /** The type name, as in JSON. */
+  @JsonIgnore
+  String type();
+
+  /** This command with {@code timeMs = 0}: what a retry is compared with, since a retry is stamped anew. */
+  Command withoutTime();
+
+  /** Opens account {@code id}; {@code limit} is how far below zero its available balance may go (0: not at all). */
+  record OpenAccount(String id, long limit, long timeMs) implements Command {
+    public String key() {
+      return "account/" + id;
+    }
+
+    public String type() {
+      return "open";
+    }
+
+    public Command withoutTime() {
+      return new OpenAccount(id, limit, 0);
+    }
+  }
+
+  /** Money enters the ledger from outside: credits {@code account}. */
+  record Deposit(String id, String account, long amount, long timeMs) implements Command {
+    public String key() {
+      return "transfer/" + id;
+    }
+
+    public String type() {
+      return "deposit";
+    }
+
+    public Command withoutTime() {
+      return new Deposit(id, account, amount, 0);
+    }
+  }
+
+  /** Money leaves the ledger: debits {@code account}. */
+  record Withdraw(String id, String account, long amount, long timeMs) implements Command {
+    public String key() {
+      return "transfer/" + id;
+    }
+
+    public String type() {
+      return "withdraw";
+    }
+
+    public Command withoutTime() {
+      return new Withdraw(id, account, amount, 0);
+    }
+  }
+
+  /**
+   * Moves {@code amount} from {@code from} to {@code to}. With {@code pending} it only reserves
+   * the amount on {@code from} (two-phase) until posted, voided or, when {@code timeoutMs > 0},
+   * expired at {@code timeMs + timeoutMs} of ledger time.
+   */
+  record Transfer(String id, String from, String to, long amount, boolean pending, long timeoutMs, long timeMs)
+      implements Command {
+    public String key() {
+      return "transfer/" + id;
+    }
+
+    public String type() {
+      return "transfer";
+    }
+
+    public Command withoutTime() {
+      return new Transfer(id, from, to, amount, pending, timeoutMs, 0);
+    }
+  }
+
+  /** Posts pending transfer {@code id}: all of it when {@code amount == 0}, else that smaller amount. */
+  record PostPending(String id, long amount, long timeMs) implements Command {
+    public String key() {
+      return "post/" + id;
+    }
+
+    public String type() {
+      return "post";
+    }
+
+    public Command withoutTime() {
+      return new PostPending(id, amount, 0);
+    }
+  }
+
+  /** Voids pending transfer {@code id}: releases what it reserved. */
+  record VoidPending(String id, long timeMs) implements Command {
+    public String key() {
+      return "void/" + id;
+    }
+
+    public String type() {
+      return "void";
+    }
+
+    public Command withoutTime() {
+      return new VoidPending(id, 0);
+    }
+  }
+
+  /**
+   * Linked commands: all succeed or none is applied. Items may be any command but a batch or a
+   * tick; each keeps its own id, recorded only when the batch succeeds. The batch's own id is the
+   * key of the whole.
+   */
+  record Batch(String id, List<Command> items, long timeMs) implements Command {
+    public Batch {
+      items = items == null ? null : List.copyOf(items);
+    }
+
+    public String key() {
+      return "batch/" + id;
+    }
+
+    public String type() {
+      return "batch";
+    }
+
+    public Command withoutTime() {
+      return new Batch(id, items == null ? null : items.stream().map(Command::withoutTime).toList(), 0);
+    }
+  }
+
+  /** Advances ledger time to {@code timeMs} and expires the pending transfers that are due. */
+  record Tick(long timeMs) implements Command {
+    public String id() {
+      return null;
+    }
+
+    public String key() {
+      return null;
+    }
+
+    public String type() {
+      return "tick";
+    }
+
+    public Command withoutTime() {
+      return new Tick(0);
+    }
+  }
+}
