@@ -62,6 +62,16 @@ public final class Ledger {
     }
   }
 
+  /** Ids and account ids: 1-{@value #MAX_ID_CHARS} characters of {@code A-Z a-z 0-9 . _ : -}. */
+  public static final int MAX_ID_CHARS = Decider.MAX_ID_CHARS;
+  /** The longest pending timeout: 30 days. */
+  public static final long MAX_TIMEOUT_MS = Decider.MAX_TIMEOUT_MS;
+
+  /** Whether {@code id} is a valid command or account id. */
+  public static boolean validId(String id) {
+    return Decider.validId(id);
+  }
+
   public Ledger() {
     this(DEFAULT_RETAIN_EVENTS);
   }
