@@ -38,9 +38,6 @@ public sealed interface Command {
   @JsonIgnore
   String type();
 
-  /** This command with {@code timeMs = 0}: what a retry is compared with, since a retry is stamped anew. */
-  Command withoutTime();
-
   /** Opens account {@code id}; {@code limit} is how far below zero its available balance may go (0: not at all). */
   record OpenAccount(String id, long limit, long timeMs) implements Command {
     public String key() {
@@ -49,10 +46,6 @@ public sealed interface Command {
 
     public String type() {
       return "open";
-    }
-
-    public Command withoutTime() {
-      return new OpenAccount(id, limit, 0);
     }
   }
 
@@ -65,10 +58,6 @@ public sealed interface Command {
     public String type() {
       return "deposit";
     }
-
-    public Command withoutTime() {
-      return new Deposit(id, account, amount, 0);
-    }
   }
 
   /** Money leaves the ledger: debits {@code account}. */
@@ -79,10 +68,6 @@ public sealed interface Command {
 
     public String type() {
       return "withdraw";
-    }
-
-    public Command withoutTime() {
-      return new Withdraw(id, account, amount, 0);
     }
   }
 
@@ -100,10 +85,6 @@ public sealed interface Command {
     public String type() {
       return "transfer";
     }
-
-    public Command withoutTime() {
-      return new Transfer(id, from, to, amount, pending, timeoutMs, 0);
-    }
   }
 
   /** Posts pending transfer {@code id}: all of it when {@code amount == 0}, else that smaller amount. */
@@ -115,10 +96,6 @@ public sealed interface Command {
     public String type() {
       return "post";
     }
-
-    public Command withoutTime() {
-      return new PostPending(id, amount, 0);
-    }
   }
 
   /** Voids pending transfer {@code id}: releases what it reserved. */
@@ -129,10 +106,6 @@ public sealed interface Command {
 
     public String type() {
       return "void";
-    }
-
-    public Command withoutTime() {
-      return new VoidPending(id, 0);
     }
   }
 
@@ -153,10 +126,6 @@ public sealed interface Command {
     public String type() {
       return "batch";
     }
-
-    public Command withoutTime() {
-      return new Batch(id, items == null ? null : items.stream().map(Command::withoutTime).toList(), 0);
-    }
   }
 
   /** Advances ledger time to {@code timeMs} and expires the pending transfers that are due. */
@@ -171,10 +140,6 @@ public sealed interface Command {
 
     public String type() {
       return "tick";
-    }
-
-    public Command withoutTime() {
-      return new Tick(0);
     }
   }
 }

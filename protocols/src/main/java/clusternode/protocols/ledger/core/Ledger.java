@@ -49,8 +49,8 @@ public final class Ledger {
   private long lastAppliedIndex;
   private long ledgerTimeMs;
 
-  /** A command's first result and the command (without its time) that a retry is compared with. */
-  record Recorded(Command body, Result result) {}
+  /** A command's first result, and the {@link Fingerprint} of its body that a retry is compared with. */
+  record Recorded(long fingerprint, Result result) {}
 
   /** When a pending transfer is due, ordered by deadline then id. */
   record Expiry(long expiresAtMs, String id) implements Comparable<Expiry> {
@@ -137,7 +137,7 @@ public final class Ledger {
     }
     Recorded first = recorded.get(command.key());
     if (first != null) {
-      return first.result().asDuplicate(first.body().equals(command.withoutTime()));
+      return first.result().asDuplicate(first.fingerprint() == Fingerprint.of(command));
     }
     Result result;
     if (command instanceof Command.Batch batch) {
@@ -148,7 +148,7 @@ public final class Ledger {
       result = d.ok() ? Result.accepted(command, at.index, at.timeMs)
           : Result.rejected(command, at.index, at.timeMs, d.reason(), d.detail());
     }
-    recorded.put(command.key(), new Recorded(command.withoutTime(), result));
+    recorded.put(command.key(), new Recorded(Fingerprint.of(command), result));
     return result;
   }
 
@@ -186,7 +186,7 @@ public final class Ledger {
     events.forEach(this::fold);
     at.nextSeq = trial.nextSeq;
     for (int i = 0; i < items.size(); i++) {
-      recorded.put(items.get(i).key(), new Recorded(items.get(i).withoutTime(), results.get(i)));
+      recorded.put(items.get(i).key(), new Recorded(Fingerprint.of(items.get(i)), results.get(i)));
     }
     return Result.accepted(batch, at.index, at.timeMs).withItems(results);
   }
@@ -423,7 +423,7 @@ public final class Ledger {
   record SnapshotAccount(String id, long limit, long openedIndex, long openedTimeMs, long balance, long pendingOut,
       long pendingIn, Account.Baseline baseline, List<SnapshotTouch> touches) {}
 
-  record SnapshotRecorded(String key, Command body, Result result) {}
+  record SnapshotRecorded(String key, long fingerprint, Result result) {}
 
   record Snapshot(int version, int retainEvents, long lastAppliedIndex, long ledgerTimeMs, long deposits,
       long withdrawals, long lastDroppedSeq, long lastDroppedIndex, long lastDroppedTimeMs,
@@ -443,7 +443,7 @@ public final class Ledger {
           a.pendingIn, a.baseline, touches));
     }
     List<SnapshotRecorded> keys = new ArrayList<>(recorded.size());
-    new TreeMap<>(recorded).forEach((k, r) -> keys.add(new SnapshotRecorded(k, r.body(), r.result())));
+    new TreeMap<>(recorded).forEach((k, r) -> keys.add(new SnapshotRecorded(k, r.fingerprint(), r.result())));
     Snapshot s = new Snapshot(SNAPSHOT_VERSION, retainEvents, lastAppliedIndex, ledgerTimeMs, books.deposits,
         books.withdrawals, log.lastDroppedSeq, log.lastDroppedIndex, log.lastDroppedTimeMs, accounts,
         List.copyOf(books.pendings.values()), books.resolved, keys, log.toList());
@@ -511,7 +511,7 @@ public final class Ledger {
     b.withdrawals = s.withdrawals();
     HashMap<String, Recorded> keys = new HashMap<>();
     for (SnapshotRecorded r : s.recorded()) {
-      keys.put(r.key(), new Recorded(r.body(), r.result()));
+      keys.put(r.key(), new Recorded(r.fingerprint(), r.result()));
     }
     Ledger check = new Ledger(retainEvents);
     check.install(b, keys, due, l, s.lastAppliedIndex(), s.ledgerTimeMs());
