@@ -30,9 +30,15 @@ public sealed interface Command {
   /** The proposer's wall clock in ms since the epoch; 0 when not stamped. */
   long timeMs();
 
-  /** The idempotency key: the id within its kind's space; null for {@link Tick}. */
+  /** The space of ids this command's id is unique in: account, transfer, post, void or batch; null for a tick. */
   @JsonIgnore
-  String key();
+  String space();
+
+  /** The idempotency key, {@code space/id}; null for {@link Tick}. */
+  @JsonIgnore
+  default String key() {
+    return space() == null ? null : space() + "/" + id();
+  }
 
   /** The type name, as in JSON. */
   @JsonIgnore
@@ -40,8 +46,8 @@ public sealed interface Command {
 
   /** Opens account {@code id}; {@code limit} is how far below zero its available balance may go (0: not at all). */
   record OpenAccount(String id, long limit, long timeMs) implements Command {
-    public String key() {
-      return "account/" + id;
+    public String space() {
+      return "account";
     }
 
     public String type() {
@@ -51,8 +57,8 @@ public sealed interface Command {
 
   /** Money enters the ledger from outside: credits {@code account}. */
   record Deposit(String id, String account, long amount, long timeMs) implements Command {
-    public String key() {
-      return "transfer/" + id;
+    public String space() {
+      return "transfer";
     }
 
     public String type() {
@@ -62,8 +68,8 @@ public sealed interface Command {
 
   /** Money leaves the ledger: debits {@code account}. */
   record Withdraw(String id, String account, long amount, long timeMs) implements Command {
-    public String key() {
-      return "transfer/" + id;
+    public String space() {
+      return "transfer";
     }
 
     public String type() {
@@ -78,8 +84,8 @@ public sealed interface Command {
    */
   record Transfer(String id, String from, String to, long amount, boolean pending, long timeoutMs, long timeMs)
       implements Command {
-    public String key() {
-      return "transfer/" + id;
+    public String space() {
+      return "transfer";
     }
 
     public String type() {
@@ -89,8 +95,8 @@ public sealed interface Command {
 
   /** Posts pending transfer {@code id}: all of it when {@code amount == 0}, else that smaller amount. */
   record PostPending(String id, long amount, long timeMs) implements Command {
-    public String key() {
-      return "post/" + id;
+    public String space() {
+      return "post";
     }
 
     public String type() {
@@ -100,8 +106,8 @@ public sealed interface Command {
 
   /** Voids pending transfer {@code id}: releases what it reserved. */
   record VoidPending(String id, long timeMs) implements Command {
-    public String key() {
-      return "void/" + id;
+    public String space() {
+      return "void";
     }
 
     public String type() {
@@ -119,8 +125,8 @@ public sealed interface Command {
       items = items == null ? null : List.copyOf(items);
     }
 
-    public String key() {
-      return "batch/" + id;
+    public String space() {
+      return "batch";
     }
 
     public String type() {
@@ -134,7 +140,7 @@ public sealed interface Command {
       return null;
     }
 
-    public String key() {
+    public String space() {
       return null;
     }
 

@@ -64,9 +64,10 @@ final class Decider {
   /**
    * Decides a single (non-batch, non-tick) command.
    *
-   * @param keyUsed whether an idempotency key was used before (to tell "not pending" from "unknown")
+   * @param transferIdUsed whether a transfer id (deposits, withdrawals, transfers) was used before,
+   *     to tell "not pending" from "unknown"
    */
-  static Decision decide(Command command, Books books, Stamp at, Predicate<String> keyUsed) {
+  static Decision decide(Command command, Books books, Stamp at, Predicate<String> transferIdUsed) {
     if (!validId(command.id())) {
       return Decision.reject(Reasons.INVALID_ID, "ids are 1-" + MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
@@ -79,9 +80,9 @@ final class Decider {
     } else if (command instanceof Command.Transfer c) {
       return transfer(c, books, at);
     } else if (command instanceof Command.PostPending c) {
-      return post(c, books, at, keyUsed);
+      return post(c, books, at, transferIdUsed);
     } else if (command instanceof Command.VoidPending c) {
-      return voidPending(c, books, at, keyUsed);
+      return voidPending(c, books, at, transferIdUsed);
     }
     return Decision.reject(Reasons.INVALID_BATCH, command.type() + " cannot be decided on its own here");
   }
@@ -157,12 +158,12 @@ final class Decider {
         expiresAtMs));
   }
 
-  private static Decision post(Command.PostPending c, Books books, Stamp at, Predicate<String> keyUsed) {
+  private static Decision post(Command.PostPending c, Books books, Stamp at, Predicate<String> transferIdUsed) {
     if (c.amount() < 0) {
       return Decision.reject(Reasons.AMOUNT_MUST_BE_POSITIVE, "amount is positive, or absent to post all");
     }
     Pending p = books.pendings.get(c.id());
-    Decision bad = checkPending(c.id(), p, books, at, keyUsed);
+    Decision bad = checkPending(c.id(), p, books, at, transferIdUsed);
     if (bad != null) {
       return bad;
     }
@@ -177,16 +178,16 @@ final class Decider {
         p.amount()));
   }
 
-  private static Decision voidPending(Command.VoidPending c, Books books, Stamp at, Predicate<String> keyUsed) {
+  private static Decision voidPending(Command.VoidPending c, Books books, Stamp at, Predicate<String> transferIdUsed) {
     Pending p = books.pendings.get(c.id());
-    Decision bad = checkPending(c.id(), p, books, at, keyUsed);
+    Decision bad = checkPending(c.id(), p, books, at, transferIdUsed);
     if (bad != null) {
       return bad;
     }
     return Decision.of(new Event.PendingVoided(at.seq(), at.index, at.timeMs, p.id(), p.from(), p.to(), p.amount()));
   }
 
-  private static Decision checkPending(String id, Pending p, Books books, Stamp at, Predicate<String> keyUsed) {
+  private static Decision checkPending(String id, Pending p, Books books, Stamp at, Predicate<String> transferIdUsed) {
     if (p == null) {
       String status = books.resolved.get(id);
       if (Books.POSTED.equals(status)) {
@@ -195,7 +196,7 @@ final class Decider {
         return Decision.reject(Reasons.ALREADY_VOIDED, "pending transfer " + id + " was voided");
       } else if (Books.EXPIRED.equals(status)) {
         return Decision.reject(Reasons.PENDING_EXPIRED, "pending transfer " + id + " expired");
-      } else if (keyUsed.test("transfer/" + id)) {
+      } else if (transferIdUsed.test(id)) {
         return Decision.reject(Reasons.NOT_PENDING, "transfer " + id + " is not a pending transfer");
       }
       return Decision.reject(Reasons.UNKNOWN_TRANSFER, "no transfer " + id);

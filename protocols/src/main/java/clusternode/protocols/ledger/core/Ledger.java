@@ -42,8 +42,8 @@ public final class Ledger {
 
   private final int retainEvents;
   private Books books = new Books(true);
-  /** Idempotency keys; never iterated unsorted (see {@link #snapshot()}). */
-  private HashMap<String, Recorded> recorded = new HashMap<>();
+  /** Idempotency keys: space -> id -> first result; never iterated unsorted (see {@link #snapshot()}). */
+  private TreeMap<String, HashMap<String, Recorded>> recorded = new TreeMap<>();
   private TreeSet<Expiry> expiries = new TreeSet<>();
   private EventLog log = new EventLog();
   private long lastAppliedIndex;
@@ -135,7 +135,7 @@ public final class Ledger {
       return Result.rejected(command, at.index, at.timeMs, Reasons.INVALID_ID,
           "ids are 1-" + Decider.MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
-    Recorded first = recorded.get(command.key());
+    Recorded first = recorded(command.space(), command.id());
     if (first != null) {
       return first.result().asDuplicate(first.fingerprint() == Fingerprint.of(command));
     }
@@ -143,13 +143,26 @@ public final class Ledger {
     if (command instanceof Command.Batch batch) {
       result = runBatch(batch, at);
     } else {
-      Decider.Decision d = Decider.decide(command, books, at, recorded::containsKey);
+      Decider.Decision d = Decider.decide(command, books, at, id -> recorded("transfer", id) != null);
       d.events().forEach(this::fold);
       result = d.ok() ? Result.accepted(command, at.index, at.timeMs)
           : Result.rejected(command, at.index, at.timeMs, d.reason(), d.detail());
     }
-    recorded.put(command.key(), new Recorded(Fingerprint.of(command), result));
+    record(command, result);
     return result;
+  }
+
+  private Recorded recorded(String space, String id) {
+    HashMap<String, Recorded> ids = recorded.get(space);
+    return ids == null ? null : ids.get(id);
+  }
+
+  private void record(Command command, Result result) {
+    Recorded previous = recorded.computeIfAbsent(command.space(), s -> new HashMap<>())
+        .put(command.id(), new Recorded(Fingerprint.of(command), result));
+    if (previous != null) {
+      throw new IllegalStateException("id recorded twice: " + command.key());
+    }
   }
 
   /** Tries the items on a scratch copy of what they touch; folds their events only if all succeed. */
@@ -171,10 +184,11 @@ public final class Ledger {
         d = Decider.Decision.reject(Reasons.INVALID_BATCH, "batch items are open, deposit, withdraw, transfer, post, void");
       } else if (!Decider.validId(item.id())) {
         d = Decider.decide(item, scratch, trial, k -> false);
-      } else if (recorded.containsKey(item.key()) || !keys.add(item.key())) {
+      } else if (recorded(item.space(), item.id()) != null || !keys.add(item.key())) {
         d = Decider.Decision.reject(Reasons.ID_ALREADY_USED, item.type() + " id " + item.id() + " is already used");
       } else {
-        d = Decider.decide(item, scratch, trial, k -> recorded.containsKey(k) || keys.contains(k));
+        d = Decider.decide(item, scratch, trial,
+            id -> recorded("transfer", id) != null || keys.contains("transfer/" + id));
       }
       if (!d.ok()) {
         return failedBatch(batch, at, i, d);
@@ -186,7 +200,7 @@ public final class Ledger {
     events.forEach(this::fold);
     at.nextSeq = trial.nextSeq;
     for (int i = 0; i < items.size(); i++) {
-      recorded.put(items.get(i).key(), new Recorded(Fingerprint.of(items.get(i)), results.get(i)));
+      record(items.get(i), results.get(i));
     }
     return Result.accepted(batch, at.index, at.timeMs).withItems(results);
   }
@@ -442,8 +456,9 @@ public final class Ledger {
       accounts.add(new SnapshotAccount(a.id, a.limit, a.openedIndex, a.openedTimeMs, a.balance, a.pendingOut,
           a.pendingIn, a.baseline, touches));
     }
-    List<SnapshotRecorded> keys = new ArrayList<>(recorded.size());
-    new TreeMap<>(recorded).forEach((k, r) -> keys.add(new SnapshotRecorded(k, r.fingerprint(), r.result())));
+    List<SnapshotRecorded> keys = new ArrayList<>();
+    recorded.forEach((space, ids) -> new TreeMap<>(ids).forEach((id, r) ->
+        keys.add(new SnapshotRecorded(space + "/" + id, r.fingerprint(), r.result()))));
     Snapshot s = new Snapshot(SNAPSHOT_VERSION, retainEvents, lastAppliedIndex, ledgerTimeMs, books.deposits,
         books.withdrawals, log.lastDroppedSeq, log.lastDroppedIndex, log.lastDroppedTimeMs, accounts,
         List.copyOf(books.pendings.values()), books.resolved, keys, log.toList());
@@ -509,9 +524,14 @@ public final class Ledger {
     b.resolved.putAll(s.resolved());
     b.deposits = s.deposits();
     b.withdrawals = s.withdrawals();
-    HashMap<String, Recorded> keys = new HashMap<>();
+    TreeMap<String, HashMap<String, Recorded>> keys = new TreeMap<>();
     for (SnapshotRecorded r : s.recorded()) {
-      keys.put(r.key(), new Recorded(r.fingerprint(), r.result()));
+      int slash = r.key().indexOf('/');
+      if (slash < 1 || !Decider.validId(r.key().substring(slash + 1))) {
+        throw new IllegalStateException("corrupt ledger snapshot: idempotency key " + r.key());
+      }
+      keys.computeIfAbsent(r.key().substring(0, slash), x -> new HashMap<>())
+          .put(r.key().substring(slash + 1), new Recorded(r.fingerprint(), r.result()));
     }
     Ledger check = new Ledger(retainEvents);
     check.install(b, keys, due, l, s.lastAppliedIndex(), s.ledgerTimeMs());
@@ -522,7 +542,7 @@ public final class Ledger {
     install(b, keys, due, l, s.lastAppliedIndex(), s.ledgerTimeMs());
   }
 
-  private void install(Books b, HashMap<String, Recorded> keys, TreeSet<Expiry> due, EventLog l, long applied,
+  private void install(Books b, TreeMap<String, HashMap<String, Recorded>> keys, TreeSet<Expiry> due, EventLog l, long applied,
       long timeMs) {
     this.books = b;
     this.recorded = keys;
