@@ -7,8 +7,12 @@ import clusternode.protocols.spi.ProtocolContext;
 import clusternode.protocols.spi.ProtocolInstance;
 import clusternode.protocols.spi.ProtocolProvider;
 import clusternode.protocols.statemachine.Replicated;
+import clusternode.protocols.ledger.core.Command;
+import clusternode.protocols.ledger.core.LedgerCodec;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -24,12 +28,16 @@ import java.util.concurrent.CompletionStage;
  * {@link Replicated}.
  *
  * <p>Keys: {@value #ORDERING_KEY} (required: raft | pbft), {@value #MAX_IN_FLIGHT_KEY} (optional,
- * default {@value LedgerRoutes#DEFAULT_MAX_IN_FLIGHT}).
+ * default {@value LedgerRoutes#DEFAULT_MAX_IN_FLIGHT}), {@value #TICK_INTERVAL_KEY} (optional,
+ * default 0 = off: how often this node proposes a {@code tick} carrying its clock, so that pending
+ * transfers expire on time even when no other command comes; failures are ignored, the next tick
+ * retries).
  */
 public final class LedgerProvider implements ProtocolProvider {
   public static final String NAME = "ledger";
   public static final String ORDERING_KEY = "cluster-node.ledger.ordering";
   public static final String MAX_IN_FLIGHT_KEY = "cluster-node.ledger.max-in-flight";
+  public static final String TICK_INTERVAL_KEY = "cluster-node.ledger.tick-interval";
   private static final Set<String> ORDERINGS = Set.of("raft", "pbft");
 
   @Override
@@ -50,6 +58,7 @@ public final class LedgerProvider implements ProtocolProvider {
           "add " + ordering + " to cluster-node.protocols, or set " + ORDERING_KEY + " to a protocol it runs (raft | pbft)");
     }
     maxInFlight(config);
+    tickInterval(config);
   }
 
   @Override
@@ -66,7 +75,37 @@ public final class LedgerProvider implements ProtocolProvider {
     String ordering = ordering(context.config());
     Replicated replicated = context.require(ordering, Replicated.class);
     LedgerRoutes routes = new LedgerRoutes(replicated, System::currentTimeMillis, maxInFlight(context.config()));
+    Duration tick = tickInterval(context.config());
+    if (!tick.isZero()) {
+      context.system().scheduler().scheduleAtFixedRate(tick, tick, () -> proposeTick(replicated),
+          context.system().executionContext());
+    }
     return new Instance(ordering, routes.route());
+  }
+
+  private static void proposeTick(Replicated replicated) {
+    try {
+      byte[] tick = LedgerCodec.MAPPER.writeValueAsBytes(new Command.Tick(System.currentTimeMillis()));
+      replicated.command(LedgerStateMachine.NAME, tick).exceptionally(e -> null); // no quorum now: next tick
+    } catch (JsonProcessingException | RuntimeException e) {
+      // a tick is best effort; the next one retries
+    }
+  }
+
+  static Duration tickInterval(Config config) {
+    if (!config.hasPath(TICK_INTERVAL_KEY)) {
+      return Duration.ZERO;
+    }
+    try {
+      Duration d = config.getDuration(TICK_INTERVAL_KEY);
+      if (d.isZero() || (d.toMillis() >= 10 && d.toMinutes() <= 60)) {
+        return d;
+      }
+    } catch (ConfigException e) {
+      // answered below
+    }
+    throw new ConfigProblem(TICK_INTERVAL_KEY, "must be 0 (off) or a duration from 10ms to 60m",
+        "set " + TICK_INTERVAL_KEY + " = 1s, or 0 to turn ticks off");
   }
 
   /** The ordering protocol's name, checked. */

@@ -16,6 +16,9 @@ import java.io.IOException;
  * "amount":100,"timeMs":1700000000000}}), results JSON {@link Result}s; queries JSON {@link Query}s,
  * answers JSON {@link Query.Answer}s. A command that cannot be read is a {@code malformed_command}
  * result, identical on every replica, not an exception.
+ *
+ * <p>Methods are synchronized (uncontended in practice: the ordering protocol's actor calls them),
+ * so a query or snapshot taken from another thread never sees half a command.
  */
 public final class LedgerStateMachine implements StateMachine {
   public static final String NAME = "ledger";
@@ -36,7 +39,7 @@ public final class LedgerStateMachine implements StateMachine {
   }
 
   @Override
-  public byte[] apply(long index, byte[] command) {
+  public synchronized byte[] apply(long index, byte[] command) {
     Command c;
     try {
       c = LedgerCodec.MAPPER.readValue(command, Command.class);
@@ -47,7 +50,7 @@ public final class LedgerStateMachine implements StateMachine {
   }
 
   @Override
-  public byte[] query(byte[] query) {
+  public synchronized byte[] query(byte[] query) {
     Query q;
     try {
       q = LedgerCodec.MAPPER.readValue(query, Query.class);
@@ -58,17 +61,17 @@ public final class LedgerStateMachine implements StateMachine {
   }
 
   @Override
-  public byte[] snapshot() {
+  public synchronized byte[] snapshot() {
     return ledger.snapshot();
   }
 
   @Override
-  public void restore(byte[] snapshot) {
+  public synchronized void restore(byte[] snapshot) {
     ledger.restore(snapshot);
   }
 
   @Override
-  public long lastAppliedIndex() {
+  public synchronized long lastAppliedIndex() {
     return ledger.lastAppliedIndex();
   }
 

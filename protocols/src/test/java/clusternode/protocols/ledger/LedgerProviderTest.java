@@ -55,6 +55,15 @@ class LedgerProviderTest {
   }
 
   @Test
+  void checksTickInterval() {
+    ConfigProblem p = problem(conf("cluster-node.ledger { ordering = raft, tick-interval = 1ms }"), Set.of("raft"));
+    assertEquals(LedgerProvider.TICK_INTERVAL_KEY, p.key());
+    problem(conf("cluster-node.ledger { ordering = raft, tick-interval = soon }"), Set.of("raft"));
+    assertEquals(java.time.Duration.ZERO, LedgerProvider.tickInterval(conf("")));
+    assertEquals(java.time.Duration.ofSeconds(1), LedgerProvider.tickInterval(conf("cluster-node.ledger.tick-interval = 1s")));
+  }
+
+  @Test
   void checksMaxInFlight() {
     ConfigProblem p = problem(conf("cluster-node.ledger { ordering = raft, max-in-flight = 0 }"), Set.of("raft"));
     assertEquals(LedgerProvider.MAX_IN_FLIGHT_KEY, p.key());

@@ -54,11 +54,20 @@ class LedgerRoutesTest {
     final List<ReadConsistency> reads = new ArrayList<>();
     long index;
     int commands;
+    int ticks;
+
+    synchronized int ticks() {
+      return ticks;
+    }
 
     @Override
     public synchronized CompletionStage<byte[]> command(String name, byte[] command) {
       assertEquals("ledger", name);
-      commands++;
+      if (new String(command, java.nio.charset.StandardCharsets.UTF_8).contains("\"tick\"")) {
+        ticks++;
+      } else {
+        commands++;
+      }
       index += 2; // other machines' commands take indexes too
       return CompletableFuture.completedFuture(machine.apply(index, command));
     }
@@ -381,7 +390,7 @@ class LedgerRoutesTest {
 
   @Test
   void theProviderChecksItsOrderingAndStartsTheRoutes() throws Exception {
-    var config = ConfigFactory.parseString("cluster-node.ledger.ordering = raft");
+    var config = ConfigFactory.parseString("cluster-node.ledger { ordering = raft, tick-interval = 50ms }");
     LedgerProvider provider = new LedgerProvider();
     assertEquals(java.util.Set.of("raft"), provider.startsAfter(config));
     Map<String, Object> services = new HashMap<>();
@@ -397,7 +406,10 @@ class LedgerRoutesTest {
     }
     String url = bind(started.get().routes().orElseThrow());
     assertEquals(201, send(url, "POST", "/ledger/accounts", "{\"id\":\"zed\"}").status());
-    assertEquals(1, ordering.commands);
+    while (ordering.ticks() < 2 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(ordering.ticks() >= 2, "the provider proposes ticks");
     assertEquals("raft", ((Map<?, ?>) started.get().health().toCompletableFuture().get()).get("ordering"));
   }
 
