@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * {@code -Dledger.seed=N}.
  */
 class LedgerSimulationTest {
-  private static final int SEEDS = Integer.getInteger("ledger.seeds", 200);
+  private static final int SEEDS = Integer.getInteger("ledger.seeds", 150);
   private static final int COMMANDS_PER_SEED = 400;
   private static final int RETAIN_EVENTS = 64;
   private static final java.util.Map<String, Integer> REASONS = new java.util.TreeMap<>();

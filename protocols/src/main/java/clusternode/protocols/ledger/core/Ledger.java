@@ -404,8 +404,13 @@ public final class Ledger {
         problems.add("history of account " + a.id + " does not end at its balance");
       }
     }
-    if (expiries.size() > books.pendings.size()) {
-      problems.add("more deadlines than pending transfers");
+    long withDeadline = books.pendings.values().stream().filter(p -> p.expiresAtMs() != 0).count();
+    boolean deadlinesMatch = expiries.size() == withDeadline && expiries.stream().allMatch(e -> {
+      Pending p = books.pendings.get(e.id());
+      return p != null && p.expiresAtMs() == e.expiresAtMs();
+    });
+    if (!deadlinesMatch) {
+      problems.add("deadlines do not match the pending transfers");
     }
     if (log.size() > retainEvents) {
       problems.add("more events retained than " + retainEvents);
