@@ -1,0 +1,37 @@
+package clusternode.protocols.ledger.core;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** A read of the ledger: changes nothing. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Query.Balance.class, name = "balance"),
+    @JsonSubTypes.Type(value = Query.History.class, name = "history"),
+    @JsonSubTypes.Type(value = Query.Audit.class, name = "audit")})
+public sealed interface Query {
+  int DEFAULT_HISTORY_PAGE = 100;
+
+  /** An account now, or as of a log index, or as of a ledger time (at most one of the two). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Balance(String account, Long asOfIndex, Long asOfTimeMs) implements Query {}
+
+  /** An account's events with seq greater than {@code after}; {@code limit} 0 means the default page. */
+  record History(String account, long after, int limit) implements Query {}
+
+  /** The invariants re-checked on this replica. */
+  record Audit() implements Query {}
+
+  /** {@code {ok: true, value}} or {@code {ok: false, reason, detail}}. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record Answer(boolean ok, Object value, String reason, String detail) {
+    static Answer of(Object value) {
+      return new Answer(true, value, null, null);
+    }
+
+    static Answer rejected(String reason, String detail) {
+      return new Answer(false, null, reason, detail);
+    }
+  }
+}
