@@ -2,6 +2,8 @@ package clusternode.raft;
 
 import akka.actor.typed.ActorRef;
 import clusternode.protocols.kv.KvStore;
+import clusternode.protocols.ledger.LedgerProvider;
+import clusternode.protocols.ledger.LedgerStateMachine;
 import clusternode.protocols.monitor.PeerMonitor;
 import clusternode.protocols.monitor.PeerMonitorProvider;
 import clusternode.protocols.peers.PeerDirectory;
@@ -84,10 +86,13 @@ public final class RaftProvider implements ProtocolProvider {
     };
   }
 
-  /** The state machines Raft drives on this node: the KV store, always. */
+  /** The state machines Raft drives on this node: the KV store, and the ledger when Raft orders it. */
   private static StateMachines machines(ProtocolContext context) {
     List<StateMachine> machines = new ArrayList<>();
     machines.add(new KvStore());
+    if (LedgerProvider.orderedBy(context.config(), RaftServer.NAME)) {
+      machines.add(new LedgerStateMachine());
+    }
     return new StateMachines(machines);
   }
 

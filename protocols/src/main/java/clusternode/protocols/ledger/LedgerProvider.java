@@ -35,6 +35,12 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LedgerProvider implements ProtocolProvider {
   public static final String NAME = "ledger";
+  /** Whether this deployment runs the ledger with {@code protocol} ordering its commands. */
+  public static boolean orderedBy(Config config, String protocol) {
+    return config.getStringList("cluster-node.protocols").contains(LedgerStateMachine.NAME)
+        && config.hasPath(ORDERING_KEY) && config.getString(ORDERING_KEY).strip().equals(protocol);
+  }
+
   public static final String ORDERING_KEY = "cluster-node.ledger.ordering";
   public static final String MAX_IN_FLIGHT_KEY = "cluster-node.ledger.max-in-flight";
   public static final String TICK_INTERVAL_KEY = "cluster-node.ledger.tick-interval";
