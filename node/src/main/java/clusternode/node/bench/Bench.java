@@ -36,7 +36,12 @@ public final class Bench {
   public String run(String workload, int clients, Duration duration, int valueBytes, String target, int runs)
       throws IOException, InterruptedException {
     Map<String, Object> result = switch (workload) {
-      case "kv-write", "kv-read" -> load(workload, clients, duration, valueBytes, target);
+      case "kv-write" -> load(workload, clients, duration, target, HttpLoad.kvWrites(valueBytes), s -> s == 200);
+      case "kv-read" -> {
+        new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200).run();
+        yield load(workload, clients, duration, target, HttpLoad.kvReads(), s -> s == 200);
+      }
+      case "ledger-transfer" -> ledgerTransfers(clients, duration, target);
       case "failover" -> failover(runs);
       default -> throw new IllegalArgumentException("unknown workload " + workload + "; use kv-write, kv-read or failover");
     };
@@ -50,21 +55,16 @@ public final class Bench {
     return json;
   }
 
-  private Map<String, Object> load(String workload, int clients, Duration duration, int valueBytes, String target)
-      throws IOException, InterruptedException {
+  private Map<String, Object> load(String workload, int clients, Duration duration, String target,
+      HttpLoad.Requests requests, HttpLoad.Success success) throws InterruptedException {
     List<URI> targets = targets(target);
-    boolean writes = workload.equals("kv-write");
-    if (!writes) {
-      new KvLoad(targets, clients, Duration.ofSeconds(2), valueBytes, true).run(); // keys to read
-    }
-    new KvLoad(targets, clients, Duration.ofSeconds(Math.min(5, duration.toSeconds())), valueBytes, writes).run(); // warm-up
-    KvLoad.Result r = new KvLoad(targets, clients, duration, valueBytes, writes).run();
+    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(5, duration.toSeconds())), requests, success).run();
+    HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success).run();
     Histogram h = r.latencyMicros();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("workload", workload);
     m.put("clients", clients);
     m.put("durationS", round(r.seconds()));
-    m.put("valueBytes", valueBytes);
     m.put("target", target);
     m.put("nodes", cluster.peers().size());
     m.put("ok", r.ok());
@@ -79,6 +79,50 @@ public final class Bench {
       m.put("firstError", r.firstError());
     }
     return m;
+  }
+
+  /**
+   * Transfers between 1000 accounts: first the ledger state machine alone in this JVM (no log,
+   * no network: the ceiling), then end to end through the running cluster's HTTP API.
+   */
+  private Map<String, Object> ledgerTransfers(int clients, Duration duration, String target)
+      throws IOException, InterruptedException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workload", "ledger-transfer");
+    m.put("inMemoryPerSecond", round(LedgerInMemory.transfersPerSecond(1000, 2_000_000)));
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    for (int a = 0; a < 1000; a++) {
+      String account = "bench-" + run + "-" + a;
+      postUntilOk("/ledger/accounts", "{\"id\":\"" + account + "\"}");
+      postUntilOk("/ledger/deposits", "{\"id\":\"dep-" + account + "\",\"account\":\"" + account
+          + "\",\"amount\":1000000000}");
+    }
+    HttpLoad.Requests transfers = (base, client, n) -> {
+      long i = client * 1_000_003L + n;
+      String body = "{\"id\":\"t-" + run + "-" + client + "-" + n + "\",\"from\":\"bench-" + run + "-" + (i % 1000)
+          + "\",\"to\":\"bench-" + run + "-" + ((i * 7 + 1) % 1000) + "\",\"amount\":1}";
+      return java.net.http.HttpRequest.newBuilder(base.resolve("/ledger/transfers"))
+          .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
+          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+    };
+    m.putAll(load("ledger-transfer", clients, duration, target, transfers, s -> s == 201 || s == 200));
+    return m;
+  }
+
+  private void postUntilOk(String path, String body) throws IOException, InterruptedException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      for (Peer p : cluster.peers().all().values()) {
+        try {
+          if (http.send(p, path, "POST", body).ok()) {
+            return;
+          }
+        } catch (IOException e) {
+          // next node
+        }
+      }
+      Thread.sleep(100);
+    }
+    throw new IOException("cannot set up the ledger bench: " + path + " " + body);
   }
 
   /** kill -9 the leader, time until the next write commits, start it again; {@code runs} times. */

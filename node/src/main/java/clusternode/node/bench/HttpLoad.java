@@ -13,11 +13,21 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Closed-loop load on the KV API: {@code clients} threads, each with its own keep-alive
+ * Closed-loop load on the HTTP API: {@code clients} threads, each with its own keep-alive
  * connection, sending one request at a time for {@code duration}. Latencies go into one
  * HdrHistogram (microseconds); errors are counted, never hidden.
  */
-final class KvLoad {
+final class HttpLoad {
+  /** The {@code n}-th request of bench client {@code client}, against {@code base}. */
+  interface Requests {
+    HttpRequest make(URI base, int client, long n);
+  }
+
+  /** Which answers count as done; the rest are errors. */
+  interface Success {
+    boolean test(int status);
+  }
+
   record Result(long ok, long errors, double seconds, Histogram latencyMicros, String firstError) {
     double perSecond() {
       return ok / seconds;
@@ -27,15 +37,29 @@ final class KvLoad {
   private final List<URI> targets;
   private final int clients;
   private final Duration duration;
-  private final int valueBytes;
-  private final boolean writes;
+  private final Requests requests;
+  private final Success success;
 
-  KvLoad(List<URI> targets, int clients, Duration duration, int valueBytes, boolean writes) {
+  HttpLoad(List<URI> targets, int clients, Duration duration, Requests requests, Success success) {
     this.targets = targets;
     this.clients = clients;
     this.duration = duration;
-    this.valueBytes = valueBytes;
-    this.writes = writes;
+    this.requests = requests;
+    this.success = success;
+  }
+
+  /** PUTs of {@code valueBytes} over 1000 keys per client. */
+  static Requests kvWrites(int valueBytes) {
+    byte[] value = new byte[valueBytes];
+    java.util.Arrays.fill(value, (byte) 'v');
+    return (base, client, n) -> HttpRequest.newBuilder(base.resolve("/kv/bench-" + client + "-" + (n % 1000)))
+        .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).timeout(Duration.ofSeconds(10)).build();
+  }
+
+  /** Linearizable GETs of the keys {@link #kvWrites} wrote. */
+  static Requests kvReads() {
+    return (base, client, n) -> HttpRequest.newBuilder(base.resolve("/kv/bench-" + client + "-" + (n % 1000)))
+        .GET().timeout(Duration.ofSeconds(10)).build();
   }
 
   Result run() throws InterruptedException {
@@ -65,19 +89,14 @@ final class KvLoad {
     HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(5)).build();
     URI base = targets.get(client % targets.size());
-    byte[] value = new byte[valueBytes];
-    java.util.Arrays.fill(value, (byte) 'v');
     long n = 0;
     while (System.nanoTime() < endNanos) {
-      URI uri = base.resolve("/kv/bench-" + client + "-" + (n++ % 1000));
-      HttpRequest request = (writes
-          ? HttpRequest.newBuilder(uri).PUT(HttpRequest.BodyPublishers.ofByteArray(value))
-          : HttpRequest.newBuilder(uri).GET()).timeout(Duration.ofSeconds(10)).build();
+      HttpRequest request = requests.make(base, client, n++);
       long t0 = System.nanoTime();
       try {
         HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
         long micros = (System.nanoTime() - t0) / 1000;
-        if (r.statusCode() == 200 || (!writes && r.statusCode() == 404)) {
+        if (success.test(r.statusCode())) {
           recorder.recordValue(micros);
           ok.incrementAndGet();
         } else {
