@@ -6,6 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorRef;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import clusternode.protocols.http.Json;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import akka.actor.typed.javadsl.AskPattern;
 import clusternode.gossip.crdt.PNCounter;
 import clusternode.protocols.spi.ProtocolContext;
@@ -158,5 +166,122 @@ class GossipClusterTest {
     assertTrue(metrics.contains("gossip_dead_declarations_total"), metrics);
     assertTrue(metrics.lines().anyMatch(l -> l.startsWith("gossip_bytes_sent_total{peer=\"n2\"}") && !l.endsWith(" 0")),
         metrics);
+  }
+
+  // ---------------------------------------------------------------- HTTP
+
+  record Reply(int status, JsonNode body) {}
+
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  static Reply call(String base, String method, String path, String body) {
+    try {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+      b = body == null ? b.method(method, HttpRequest.BodyPublishers.noBody())
+          : b.method(method, HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+      HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), Json.MAPPER.readTree(r.body()));
+    } catch (Exception e) {
+      throw new AssertionError(method + " " + path + ": " + e, e);
+    }
+  }
+
+  @Test
+  @Order(4)
+  void httpRoutesServeMembersCrdtsConsistencyAndRejectBadInput() throws Exception {
+    await("alive", 20, GossipClusterTest::allAlive);
+    ServerBinding binding = Http.get(cluster.node("n1").system()).newServerAt("127.0.0.1", 0)
+        .bind(instances.get("n1").routes().orElseThrow()).toCompletableFuture().join();
+    String base = "http://127.0.0.1:" + binding.localAddress().getPort();
+    try {
+      Reply members = call(base, "GET", "/gossip/members", null);
+      assertEquals(200, members.status());
+      assertEquals(3, members.body().get("members").size());
+      for (JsonNode m : members.body().get("members")) {
+        assertEquals("alive", m.get("status").asText(), m.toString());
+        assertTrue(m.has("id") && m.has("incarnation") && m.get("lastHeardMsAgo").asLong() >= 0, m.toString());
+      }
+
+      assertEquals(5, call(base, "POST", "/crdt/counters/hits", "{\"delta\": 5}").body().get("value").asLong());
+      assertEquals(3, call(base, "POST", "/crdt/counters/hits", "{\"delta\": -2}").body().get("value").asLong());
+      Reply strong = call(base, "POST", "/crdt/counters/hits?consistency=majority", "{\"delta\": 1}");
+      assertEquals(200, strong.status(), strong.body().toString());
+      assertEquals(2, strong.body().get("consistency").get("w").asInt());
+      assertTrue(strong.body().get("consistency").get("acks").asInt() >= 2);
+      assertTrue(strong.body().get("consistency").get("rPlusWGreaterThanN").asBoolean());
+      Reply readAll = call(base, "GET", "/crdt/counters/hits?consistency=all", null);
+      assertEquals(4, readAll.body().get("value").asLong());
+      assertEquals(3, readAll.body().get("consistency").get("replies").asInt());
+      Reply weak = call(base, "GET", "/crdt/counters/hits?r=1&w=2", null);
+      assertFalse(weak.body().get("consistency").get("rPlusWGreaterThanN").asBoolean(), "1 + 2 is not > 3");
+      assertEquals(0, call(base, "GET", "/crdt/counters/never-written", null).body().get("value").asLong());
+
+      String longName = "x".repeat(129);
+      String longValue = "\"" + "v".repeat(4097) + "\"";
+      List<String[]> bad = List.of(
+          new String[] {"POST", "/crdt/counters/bad%20name", "{\"delta\": 1}"},
+          new String[] {"POST", "/crdt/counters/" + longName, "{\"delta\": 1}"},
+          new String[] {"GET", "/crdt/counters/" + longName, null},
+          new String[] {"POST", "/crdt/counters/hits", "{\"delta\": "},
+          new String[] {"POST", "/crdt/counters/hits", "{\"delta\": \"5\"}"},
+          new String[] {"POST", "/crdt/counters/hits", "{\"delta\": 1.5}"},
+          new String[] {"POST", "/crdt/counters/hits", "{\"delta\": 99999999999999999999}"},
+          new String[] {"POST", "/crdt/counters/hits", "{\"delta\": 1, \"extra\": 2}"},
+          new String[] {"POST", "/crdt/counters/hits", "[1]"},
+          new String[] {"POST", "/crdt/counters/hits?consistency=bogus", "{\"delta\": 1}"},
+          new String[] {"POST", "/crdt/counters/hits?w=4", "{\"delta\": 1}"},
+          new String[] {"POST", "/crdt/counters/hits?w=0", "{\"delta\": 1}"},
+          new String[] {"POST", "/crdt/counters/hits?foo=1", "{\"delta\": 1}"},
+          new String[] {"POST", "/crdt/sets/s", "{\"add\": \"a\", \"remove\": \"b\"}"},
+          new String[] {"POST", "/crdt/sets/s", "{\"add\": 5}"},
+          new String[] {"POST", "/crdt/sets/s", "{}"},
+          new String[] {"POST", "/crdt/sets/s", "{\"add\": " + longValue + "}"},
+          new String[] {"POST", "/crdt/registers/r", "{\"value\": null}"},
+          new String[] {"POST", "/crdt/registers/r", "{\"val\": \"x\"}"});
+      for (String[] b : bad) {
+        Reply r = call(base, b[0], b[1].length() > 60 ? b[1] : b[1], b[2]);
+        assertEquals(400, r.status(), b[0] + " " + b[1] + " " + b[2] + " -> " + r.body());
+        assertEquals(400, r.body().get("status").asInt());
+        assertTrue(r.body().get("error").asText().length() > 0);
+      }
+      assertEquals(4, call(base, "GET", "/crdt/counters/hits", null).body().get("value").asLong(), "nothing changed");
+      assertEquals(0, call(base, "GET", "/crdt/sets/s", null).body().get("elements").size(), "nothing changed");
+
+      call(base, "POST", "/crdt/sets/cart", "{\"add\": \"x\"}");
+      call(base, "POST", "/crdt/sets/cart", "{\"add\": \"y\"}");
+      Reply set = call(base, "POST", "/crdt/sets/cart", "{\"remove\": \"x\"}");
+      assertEquals("[\"y\"]", set.body().get("elements").toString());
+
+      Reply reg = call(base, "POST", "/crdt/registers/color", "{\"value\": \"red\"}");
+      assertEquals(200, reg.status(), reg.body().toString());
+      JsonNode sib = reg.body().get("siblings").get(0);
+      assertEquals("red", sib.get("value").asText());
+      assertEquals(1, sib.get("clock").size());
+      await("the register reaches n2", 10, () -> {
+        Gossip.Result r = read("n2", "register/color", 1);
+        return r.state() != null;
+      });
+
+      Reply convergence = call(base, "GET", "/gossip/convergence", null);
+      assertEquals(200, convergence.status());
+      assertTrue(convergence.body().get("keys").has("counter/hits"), convergence.body().toString());
+      await("n1 knows every member holds the newest counter/hits", 10, () -> call(base, "GET", "/gossip/convergence",
+          null).body().get("keys").get("counter/hits").get("converged").asBoolean());
+
+      cluster.node("n1").transport().setFaultPlan(FaultPlan.partitioned(List.of(Set.of("n1"))));
+      try {
+        Reply unavailable = call(base, "POST", "/crdt/counters/hits?w=3", "{\"delta\": 1}");
+        assertEquals(503, unavailable.status(), unavailable.body().toString());
+        assertEquals(1, unavailable.body().get("answered").asInt(), unavailable.body().toString());
+        assertEquals(3, unavailable.body().get("needed").asInt());
+        Reply unavailableRead = call(base, "GET", "/crdt/counters/hits?consistency=all", null);
+        assertEquals(503, unavailableRead.status());
+        assertEquals(200, call(base, "GET", "/crdt/counters/hits", null).status(), "a local read still works");
+      } finally {
+        cluster.node("n1").transport().setFaultPlan(FaultPlan.NONE);
+      }
+    } finally {
+      binding.unbind().toCompletableFuture().join();
+    }
   }
 }
