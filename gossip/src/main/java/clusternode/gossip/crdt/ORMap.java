@@ -1,5 +1,7 @@
 package clusternode.gossip.crdt;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import java.util.Collections;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -12,7 +14,10 @@ import java.util.TreeMap;
  * wins (add-wins) and merge stays a true join. The cost: re-adding a removed key shows the value
  * it had (Akka's ORMap instead drops it, and loses associativity for concurrent remove/update).
  */
-public record ORMap<V extends Crdt<V>>(ORSet keys, SortedMap<String, V> values) implements Crdt<ORMap<V>> {
+public record ORMap<V extends Crdt<V>>(
+    ORSet keys,
+    // erasure leaves Jackson without V's bound; the values carry their own type names
+    @JsonSerialize(contentAs = Crdt.class) @JsonDeserialize(contentAs = Crdt.class) SortedMap<String, V> values) implements Crdt<ORMap<V>> {
   public ORMap {
     if (keys == null || values == null) {
       throw new IllegalArgumentException("an ORMap needs keys and values");
