@@ -129,6 +129,8 @@ public final class SwimCore {
   private boolean joined;
   private boolean leaving;
   private int localHealth;
+  private int notGone;
+  private long notGoneTick = -1;
   private long probes;
   private long indirectProbes;
   private long failedProbes;
@@ -434,6 +436,15 @@ public final class SwimCore {
   }
 
   private int countNotGone() {
+    if (notGoneTick == tick && notGone > 0) {
+      return notGone;
+    }
+    notGoneTick = tick;
+    notGone = countNotGoneNow();
+    return notGone;
+  }
+
+  private int countNotGoneNow() {
     int n = 0;
     for (Member m : members.values()) {
       if (m.status == MemberStatus.ALIVE || m.status == MemberStatus.SUSPECT) {
@@ -568,11 +579,8 @@ public final class SwimCore {
       return out;
     }
     int limit = config.retransmitLimit(countNotGone());
-    List<Broadcast> chosen = new ArrayList<>(broadcasts.values());
-    chosen.sort(Comparator.comparingInt(b -> b.transmits));
-    int taken = 0;
-    for (Broadcast b : chosen) {
-      if (taken >= config.maxPiggyback()) {
+    for (Broadcast b : leastSent(config.maxPiggyback() + 1)) {
+      if (out.size() >= config.maxPiggyback() + 2) {
         break;
       }
       if (b.update.id().equals(selfId) && b.update.status() == MemberStatus.ALIVE) {
@@ -580,12 +588,30 @@ public final class SwimCore {
         continue;
       }
       out.add(b.update);
-      taken++;
       if (++b.transmits >= limit) {
         broadcasts.remove(b.update.id());
       }
     }
     return out;
+  }
+
+  /** The {@code count} least-sent queued updates, oldest first among equals; one pass, no full sort. */
+  private List<Broadcast> leastSent(int count) {
+    List<Broadcast> best = new ArrayList<>(count + 1);
+    for (Broadcast b : broadcasts.values()) {
+      if (best.size() == count && best.get(count - 1).transmits <= b.transmits) {
+        continue;
+      }
+      int i = best.size();
+      while (i > 0 && best.get(i - 1).transmits > b.transmits) {
+        i--;
+      }
+      best.add(i, b);
+      if (best.size() > count) {
+        best.remove(count);
+      }
+    }
+    return best;
   }
 
   private List<MemberUpdate> fullState() {
