@@ -188,7 +188,7 @@ public final class Gossip extends AbstractBehavior<Object> {
     }
     long id = nextRequestId++;
     try {
-      store.write(id, w.key(), delta, swim.aliveOthers(), w.w(), settings.requestTimeoutTicks());
+      store.write(id, w.key(), delta, swim.notDeadOthers(), w.w(), settings.requestTimeoutTicks());
     } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
       w.replyTo().tell(failure(w.w(), e.getMessage()));
       return this;
@@ -216,7 +216,7 @@ public final class Gossip extends AbstractBehavior<Object> {
   private Behavior<Object> onRead(Read r) {
     long id = nextRequestId++;
     try {
-      store.read(id, r.key(), swim.aliveOthers(), r.r(), settings.requestTimeoutTicks());
+      store.read(id, r.key(), swim.notDeadOthers(), r.r(), settings.requestTimeoutTicks());
     } catch (IllegalStateException e) {
       r.replyTo().tell(failure(r.r(), e.getMessage()));
       return this;

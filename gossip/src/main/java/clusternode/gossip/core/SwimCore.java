@@ -255,6 +255,13 @@ public final class SwimCore {
         .filter(m -> m.status == MemberStatus.ALIVE && !m.id.equals(selfId)).map(m -> m.id).toList();
   }
 
+  /** Members alive or merely suspected, itself excluded: worth asking for a quorum, they may well answer. */
+  public List<String> notDeadOthers() {
+    return members.values().stream()
+        .filter(m -> (m.status == MemberStatus.ALIVE || m.status == MemberStatus.SUSPECT) && !m.id.equals(selfId))
+        .map(m -> m.id).toList();
+  }
+
   public long incarnation() {
     return members.get(selfId).incarnation;
   }
