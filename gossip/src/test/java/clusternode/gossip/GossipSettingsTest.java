@@ -28,7 +28,7 @@ class GossipSettingsTest {
     assertEquals(10, s.swim().probePeriodTicks());
     assertEquals(4, s.swim().probeTimeoutTicks());
     assertEquals(2, s.swim().gossipPeriodTicks());
-    assertEquals(50, s.swim().syncPeriodTicks());
+    assertEquals(20, s.swim().syncPeriodTicks());
     assertEquals(10, s.antiEntropyTicks());
     assertEquals(20, s.requestTimeoutTicks());
     assertEquals(128, s.maxNameLength());

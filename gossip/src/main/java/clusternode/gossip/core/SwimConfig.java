@@ -20,7 +20,7 @@ package clusternode.gossip.core;
 public record SwimConfig(int probePeriodTicks, int probeTimeoutTicks, int indirectProbes, int suspicionMult,
     int suspicionMaxMult, int retransmitMult, int maxPiggyback, int syncPeriodTicks, int joinRetryTicks,
     int maxLocalHealth, int gossipPeriodTicks, int gossipFanout) {
-  public static final SwimConfig DEFAULT = new SwimConfig(10, 4, 3, 4, 3, 4, 8, 50, 10, 8, 2, 3);
+  public static final SwimConfig DEFAULT = new SwimConfig(10, 4, 3, 4, 3, 4, 8, 20, 10, 8, 2, 3);
 
   public SwimConfig {
     require(probePeriodTicks >= 2, "probe period must be at least 2 ticks");

@@ -8,7 +8,6 @@ import clusternode.gossip.core.SwimMessage.PingReq;
 import clusternode.gossip.core.SwimMessage.Sync;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

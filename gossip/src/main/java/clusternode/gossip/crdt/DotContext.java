@@ -1,7 +1,6 @@
 package clusternode.gossip.crdt;
 
 import java.util.Collections;
-import java.util.Map;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * (ticks), partitions, crashes and restarts. Every failure names its seed; rerun one with
  * {@code -Dgossip.seed=SEED}. Timing below uses {@link SwimConfig#DEFAULT}: probe period P = 10
  * ticks, probe timeout 4, k = 3, suspicion 4 * max(1, log10 n) * P = 40 ticks shrinking from
- * 3 * 40 = 120 with confirmations, push-pull sync every 50 ticks; anti-entropy every 10 ticks.
+ * 3 * 40 = 120 with confirmations, push-pull sync every 20 ticks; anti-entropy every 10 ticks.
  */
 class SwimSimulationTest {
   private static final SwimConfig CONFIG = SwimConfig.DEFAULT;
@@ -143,7 +143,7 @@ class SwimSimulationTest {
 
   /**
    * A partition lasts long enough for each side to declare the other dead, both sides keep
-   * writing, then it heals: within 400 ticks (a few 50-tick syncs across the old cut, refutations,
+   * writing, then it heals: within 400 ticks (a few 20-tick syncs across the old cut, refutations,
    * then anti-entropy) every member sees every member alive and every replica holds exactly the
    * merge of every write made anywhere.
    */
