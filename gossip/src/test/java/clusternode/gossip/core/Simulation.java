@@ -39,6 +39,11 @@ final class Simulation {
   long requestIds;
   /** Every delta written, per key, by any life of any node. */
   final Map<String, List<Crdt<?>>> written = new LinkedHashMap<>();
+  /** Per key: every write as (replica id, its sequence number in the key's version vector, delta). */
+  final Map<String, List<Write>> writes = new LinkedHashMap<>();
+
+  record Write(String replica, long seq, Crdt<?> delta) {}
+
   /** Per node id: deltas written by its current life. */
   final Map<String, Map<String, List<Crdt<?>>>> writtenByLife = new LinkedHashMap<>();
 
@@ -177,6 +182,8 @@ final class Simulation {
     }
     n.store.write(++requestIds, key, delta, n.swim.aliveOthers(), 1, 20);
     written.computeIfAbsent(key, k -> new ArrayList<>()).add(delta);
+    writes.computeIfAbsent(key, k -> new ArrayList<>())
+        .add(new Write(replica, n.store.get(key).version().get(replica), delta));
     writtenByLife.get(n.id).computeIfAbsent(key, k -> new ArrayList<>()).add(delta);
     flush(n);
   }
@@ -221,6 +228,37 @@ final class Simulation {
       }
     }
     return true;
+  }
+
+  /**
+   * The invariants, checked on every live node: a member never sees itself other than alive, and
+   * each key's state is exactly the merge of the writes its version vector counts: the vector
+   * never claims a write the state lacks, nor does the state hold one the vector does not count
+   * (so equal vectors mean equal states, which anti-entropy relies on).
+   */
+  void checkInvariants() {
+    for (Node n : up()) {
+      if (n.swim.status(n.id) != MemberStatus.ALIVE) {
+        throw new AssertionError(n.id + " sees itself " + n.swim.status(n.id) + "\n" + describe());
+      }
+      for (String key : KEYS) {
+        Versioned v = n.store.get(key);
+        if (v == null) {
+          continue;
+        }
+        List<Crdt<?>> counted = new ArrayList<>();
+        for (Write w : writes.getOrDefault(key, List.of())) {
+          if (w.seq() <= v.version().get(w.replica())) {
+            counted.add(w.delta());
+          }
+        }
+        Crdt<?> expected = mergeAll(counted);
+        if (!v.data().equals(expected)) {
+          throw new AssertionError(key + " at " + n.id + " holds " + v.data() + " but its version " + v.version()
+              + " counts writes whose merge is " + expected + "\n" + describe());
+        }
+      }
+    }
   }
 
   static Crdt<?> mergeAll(List<Crdt<?>> deltas) {

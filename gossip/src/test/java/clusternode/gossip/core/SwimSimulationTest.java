@@ -86,6 +86,7 @@ class SwimSimulationTest {
           sim.step();
           if (i % 10 == 0) {
             sim.randomWrite();
+            sim.checkInvariants();
           }
         }
         assertEquals(0, deadEventsAboutLiveMembers(sim), "false deaths\n" + sim.describe());
@@ -161,6 +162,7 @@ class SwimSimulationTest {
           sim.step();
           if (i % 5 == 0) {
             sim.randomWrite();
+            sim.checkInvariants();
           }
         }
         String isolated = shuffled.get(0);
@@ -222,11 +224,15 @@ class SwimSimulationTest {
           sim.randomWrite();
         }
         sim.step();
+        if (i % 5 == 0) {
+          sim.checkInvariants();
+        }
       }
       sim.plan = FaultPlan.NONE;
       sim.nodes.values().stream().filter(x -> !x.up()).toList().forEach(x -> sim.restart(x.id));
       long t = sim.runUntil(600, () -> sim.fullAliveView() && sim.replicasAgree());
       assertTrue(t >= 0, "not healed and converged within 600 ticks\n" + sim.describe());
+      sim.checkInvariants();
       worst[0] = Math.max(worst[0], t);
       for (Simulation.Node node : sim.up()) {
         for (Map.Entry<String, List<Crdt<?>>> e : sim.writtenByLife.get(node.id).entrySet()) {
