@@ -2,6 +2,7 @@ package clusternode.gossip;
 
 import akka.actor.typed.ActorRef;
 import akka.actor.typed.Behavior;
+import akka.actor.typed.SupervisorStrategy;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
@@ -109,11 +110,15 @@ public final class Gossip extends AbstractBehavior<Object> {
     context.getLog().info("gossip {} started as replica {} with seeds {}", peers.selfId(), replicaId, peers.ids());
   }
 
+  /**
+   * The gossip actor. Should it ever fail, it restarts with fresh cores, as a restarted process
+   * would: it rejoins through the seeds and gets the CRDT state back by anti-entropy.
+   */
   public static Behavior<Object> create(Transport transport, GossipSettings settings, Metrics metrics, long seed) {
-    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+    return Behaviors.supervise(Behaviors.<Object>setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tickInterval());
       return new Gossip(context, transport, settings, metrics, seed);
-    }));
+    }))).onFailure(SupervisorStrategy.restart());
   }
 
   @Override
@@ -184,6 +189,9 @@ public final class Gossip extends AbstractBehavior<Object> {
       delta = delta(current, w.op());
     } catch (ClassCastException e) {
       w.replyTo().tell(failure(w.w(), w.key() + " holds another CRDT type"));
+      return this;
+    } catch (ArithmeticException | IllegalArgumentException e) {
+      w.replyTo().tell(failure(w.w(), "cannot apply to " + w.key() + ": " + e.getMessage()));
       return this;
     }
     long id = nextRequestId++;

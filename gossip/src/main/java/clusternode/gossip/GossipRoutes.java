@@ -139,7 +139,7 @@ final class GossipRoutes extends AllDirectives {
     body.put("name", name);
     Versioned state = r.state();
     switch (type) {
-      case "counter" -> body.put("value", state == null ? 0 : ((PNCounter) state.data()).value());
+      case "counter" -> body.put("value", state == null ? 0 : ((PNCounter) state.data()).exactValue());
       case "set" -> body.put("elements", state == null ? List.of() : ((ORSet) state.data()).elements());
       default -> {
         List<Map<String, Object>> siblings = new ArrayList<>();

@@ -215,6 +215,10 @@ class GossipClusterTest {
       Reply weak = call(base, "GET", "/crdt/counters/hits?r=1&w=2", null);
       assertFalse(weak.body().get("consistency").get("rPlusWGreaterThanN").asBoolean(), "1 + 2 is not > 3");
       assertEquals(0, call(base, "GET", "/crdt/counters/never-written", null).body().get("value").asLong());
+      assertEquals(200, call(base, "POST", "/crdt/counters/huge", "{\"delta\": " + Long.MAX_VALUE + "}").status());
+      Reply overflow = call(base, "POST", "/crdt/counters/huge", "{\"delta\": 1}");
+      assertEquals(409, overflow.status(), overflow.body().toString());
+      assertEquals(Long.MAX_VALUE, call(base, "GET", "/crdt/counters/huge", null).body().get("value").asLong());
 
       String longName = "x".repeat(129);
       String longValue = "\"" + "v".repeat(4097) + "\"";

@@ -29,6 +29,15 @@ public record GCounter(SortedMap<String, Long> counts) implements Crdt<GCounter>
     return sum;
   }
 
+  /** The value without overflow: the sum of many replicas' counts may exceed a long. */
+  public java.math.BigInteger exactValue() {
+    java.math.BigInteger sum = java.math.BigInteger.ZERO;
+    for (long v : counts.values()) {
+      sum = sum.add(java.math.BigInteger.valueOf(v));
+    }
+    return sum;
+  }
+
   /** The delta that adds {@code amount} (>= 0) on behalf of {@code replica}. */
   public GCounter incrementDelta(String replica, long amount) {
     if (amount < 0) {

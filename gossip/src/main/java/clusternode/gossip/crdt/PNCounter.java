@@ -14,6 +14,11 @@ public record PNCounter(GCounter increments, GCounter decrements) implements Crd
     return Math.subtractExact(increments.value(), decrements.value());
   }
 
+  /** The value without overflow. */
+  public java.math.BigInteger exactValue() {
+    return increments.exactValue().subtract(decrements.exactValue());
+  }
+
   /** The delta that adds {@code amount} (negative to subtract) on behalf of {@code replica}. */
   public PNCounter addDelta(String replica, long amount) {
     if (amount == Long.MIN_VALUE) {

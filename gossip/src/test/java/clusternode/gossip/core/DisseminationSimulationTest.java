@@ -2,6 +2,7 @@ package clusternode.gossip.core;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusternode.gossip.sim.Simulation;
 import clusternode.protocols.transport.FaultPlan;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.gossip.crdt.Crdt;
+import clusternode.gossip.sim.Simulation;
 import clusternode.protocols.transport.FaultPlan;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,13 @@
-package clusternode.gossip.core;
+package clusternode.gossip.sim;
 
+import clusternode.gossip.core.AntiEntropyCore;
+import clusternode.gossip.core.MemberStatus;
+import clusternode.gossip.core.Outbound;
+import clusternode.gossip.core.SwimConfig;
+import clusternode.gossip.core.SwimCore;
+import clusternode.gossip.core.SwimMessage;
+import clusternode.gossip.core.SyncMessage;
+import clusternode.gossip.core.Versioned;
 import clusternode.gossip.crdt.Crdt;
 import clusternode.gossip.crdt.MVRegister;
 import clusternode.gossip.crdt.ORSet;
@@ -23,55 +31,55 @@ import java.util.Random;
  * within the tick (a LAN round trip is far shorter than a tick), so a reply chain may complete in
  * the tick it started, as it would in a real cluster.
  */
-final class Simulation {
-  static final String[] KEYS = {"counter/a", "counter/b", "set/s", "register/r"};
+public final class Simulation {
+  public static final String[] KEYS = {"counter/a", "counter/b", "set/s", "register/r"};
 
-  final long seed;
-  final Random random;
-  final List<String> ids = new ArrayList<>();
-  final Map<String, Node> nodes = new LinkedHashMap<>();
-  final SwimConfig swimConfig;
-  final int antiEntropyTicks;
-  FaultPlan plan = FaultPlan.NONE;
-  long tick;
-  long delivered;
-  long sent;
-  long requestIds;
+  public final long seed;
+  public final Random random;
+  public final List<String> ids = new ArrayList<>();
+  public final Map<String, Node> nodes = new LinkedHashMap<>();
+  public final SwimConfig swimConfig;
+  public final int antiEntropyTicks;
+  public FaultPlan plan = FaultPlan.NONE;
+  public long tick;
+  public long delivered;
+  public long sent;
+  public long requestIds;
   /** Every delta written, per key, by any life of any node. */
-  final Map<String, List<Crdt<?>>> written = new LinkedHashMap<>();
+  public final Map<String, List<Crdt<?>>> written = new LinkedHashMap<>();
   /** Per key: every write as (replica id, its sequence number in the key's version vector, delta). */
-  final Map<String, List<Write>> writes = new LinkedHashMap<>();
+  public final Map<String, List<Write>> writes = new LinkedHashMap<>();
 
-  record Write(String replica, long seq, Crdt<?> delta) {}
+  public record Write(String replica, long seq, Crdt<?> delta) {}
 
   /** Per node id: deltas written by its current life. */
-  final Map<String, Map<String, List<Crdt<?>>>> writtenByLife = new LinkedHashMap<>();
+  public final Map<String, Map<String, List<Crdt<?>>>> writtenByLife = new LinkedHashMap<>();
 
   /** Sees every message delivered, for debugging a seed. */
-  java.util.function.Consumer<InFlight> trace = m -> {};
+  public java.util.function.Consumer<InFlight> trace = m -> {};
   private final PriorityQueue<InFlight> network =
       new PriorityQueue<>(Comparator.comparingLong(InFlight::deliverTick).thenComparingLong(InFlight::order));
   private long order;
 
-  record InFlight(long deliverTick, long order, String from, String to, Object message) {}
+  public record InFlight(long deliverTick, long order, String from, String to, Object message) {}
 
-  static final class Node {
-    final String id;
-    SwimCore swim;
-    AntiEntropyCore store;
-    int life;
-    final List<SwimCore.Event> events = new ArrayList<>();
+  public static final class Node {
+    public final String id;
+    public SwimCore swim;
+    public AntiEntropyCore store;
+    public int life;
+    public final List<SwimCore.Event> events = new ArrayList<>();
 
     Node(String id) {
       this.id = id;
     }
 
-    boolean up() {
+    public boolean up() {
       return swim != null;
     }
   }
 
-  Simulation(long seed, int n, SwimConfig swimConfig, int antiEntropyTicks) {
+  public Simulation(long seed, int n, SwimConfig swimConfig, int antiEntropyTicks) {
     this.seed = seed;
     this.random = new Random(seed);
     this.swimConfig = swimConfig;
@@ -94,23 +102,23 @@ final class Simulation {
     writtenByLife.put(node.id, new LinkedHashMap<>());
   }
 
-  void crash(String id) {
+  public void crash(String id) {
     Node n = nodes.get(id);
     n.swim = null;
     n.store = null;
   }
 
-  void restart(String id) {
+  public void restart(String id) {
     start(nodes.get(id));
   }
 
-  void run(long ticks) {
+  public void run(long ticks) {
     for (long i = 0; i < ticks; i++) {
       step();
     }
   }
 
-  void step() {
+  public void step() {
     tick++;
     while (!network.isEmpty() && network.peek().deliverTick() <= tick) {
       InFlight m = network.poll();
@@ -158,8 +166,38 @@ final class Simulation {
     }
   }
 
+  /**
+   * Adds {@code amount} to counter {@code key} at {@code nodeId}; with {@code push} the delta goes
+   * to every member it believes alive at once, without it only anti-entropy spreads it.
+   */
+  public void addToCounter(String nodeId, String key, long amount, boolean push) {
+    Node n = nodes.get(nodeId);
+    Versioned v = n.store.get(key);
+    PNCounter c = v == null ? PNCounter.EMPTY : (PNCounter) v.data();
+    Crdt<?> delta = c.addDelta(n.store.replicaId(), amount);
+    n.store.write(++requestIds, key, delta, push ? n.swim.aliveOthers() : List.of(), 1, 20);
+    written.computeIfAbsent(key, k -> new ArrayList<>()).add(delta);
+    flush(n);
+  }
+
+  /** Whether every live replica holds the same state of {@code key}. */
+  public boolean replicasAgreeOn(String key) {
+    Versioned first = null;
+    boolean seen = false;
+    for (Node n : up()) {
+      Versioned v = n.store.get(key);
+      if (!seen) {
+        first = v;
+        seen = true;
+      } else if (first == null ? v != null : !first.equals(v)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A random CRDT update at a random live node, replicated to the peers it believes alive. */
-  void randomWrite() {
+  public void randomWrite() {
     List<Node> up = nodes.values().stream().filter(Node::up).toList();
     if (up.isEmpty()) {
       return;
@@ -188,12 +226,12 @@ final class Simulation {
     flush(n);
   }
 
-  List<Node> up() {
+  public List<Node> up() {
     return nodes.values().stream().filter(Node::up).toList();
   }
 
   /** Whether every live node sees every live node alive and every crashed one not alive. */
-  boolean fullAliveView() {
+  public boolean fullAliveView() {
     for (Node a : up()) {
       for (Node b : nodes.values()) {
         MemberStatus s = a.swim.status(b.id);
@@ -206,7 +244,7 @@ final class Simulation {
   }
 
   /** Whether every live node declared {@code id} dead. */
-  boolean allSeeDead(String id) {
+  public boolean allSeeDead(String id) {
     for (Node a : up()) {
       if (!a.id.equals(id) && a.swim.status(id) != MemberStatus.DEAD) {
         return false;
@@ -216,7 +254,7 @@ final class Simulation {
   }
 
   /** Whether every live replica holds the same state of every key. */
-  boolean replicasAgree() {
+  public boolean replicasAgree() {
     List<Node> up = up();
     for (String key : KEYS) {
       Versioned first = up.get(0).store.get(key);
@@ -236,7 +274,7 @@ final class Simulation {
    * never claims a write the state lacks, nor does the state hold one the vector does not count
    * (so equal vectors mean equal states, which anti-entropy relies on).
    */
-  void checkInvariants() {
+  public void checkInvariants() {
     for (Node n : up()) {
       if (n.swim.status(n.id) != MemberStatus.ALIVE) {
         throw new AssertionError(n.id + " sees itself " + n.swim.status(n.id) + "\n" + describe());
@@ -261,7 +299,7 @@ final class Simulation {
     }
   }
 
-  static Crdt<?> mergeAll(List<Crdt<?>> deltas) {
+  public static Crdt<?> mergeAll(List<Crdt<?>> deltas) {
     Crdt<?> acc = null;
     for (Crdt<?> d : deltas) {
       acc = acc == null ? d : Crdt.mergeAny(acc, d);
@@ -270,7 +308,7 @@ final class Simulation {
   }
 
   /** Runs until {@code condition} holds; returns the ticks it took, or -1 after {@code limit}. */
-  long runUntil(long limit, java.util.function.BooleanSupplier condition) {
+  public long runUntil(long limit, java.util.function.BooleanSupplier condition) {
     long start = tick;
     while (tick - start < limit) {
       if (condition.getAsBoolean()) {
@@ -281,7 +319,7 @@ final class Simulation {
     return condition.getAsBoolean() ? tick - start : -1;
   }
 
-  String describe() {
+  public String describe() {
     StringBuilder sb = new StringBuilder("seed " + seed + " tick " + tick + " plan " + plan + "\n");
     for (Node n : nodes.values()) {
       sb.append("  ").append(n.id).append(n.up() ? " up" : " down").append(" life ").append(n.life);
