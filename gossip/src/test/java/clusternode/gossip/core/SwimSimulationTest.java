@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 class SwimSimulationTest {
   private static final SwimConfig CONFIG = SwimConfig.DEFAULT;
   private static final int AE_TICKS = 10;
-  private static final int SEEDS = Integer.getInteger("gossip.seeds", 30);
+  private static final int SEEDS = Integer.getInteger("gossip.seeds", 50);
 
   /** Runs {@code body} for many seeds (or the one in -Dgossip.seed), naming the seed on failure. */
   private static void forSeeds(String what, long base, LongConsumer body) {
