@@ -1,5 +1,6 @@
 package clusternode.node.check;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 /**
@@ -43,6 +44,7 @@ public record Event(long index, String type, String process, String f, String ke
     }
   }
 
+  @JsonIgnore
   public boolean isInvoke() {
     return type.equals(INVOKE);
   }

@@ -151,7 +151,8 @@ public final class History {
 
   /**
    * Pairs every invocation with the next completion of the same process. An invocation without
-   * one is returned with a null completion (treated as info). A completion without an invocation
+   * one (none came, or the process invoked again first) is returned with a null completion
+   * (treated as info). A completion without an invocation
    * is a malformed history.
    */
   public List<Operation> operations() {
@@ -161,10 +162,7 @@ public final class History {
     List<Event> completions = new ArrayList<>();
     for (Event e : events()) {
       if (e.isInvoke()) {
-        if (open.containsKey(e.process())) {
-          throw new IllegalArgumentException("process " + e.process() + " invoked again before completing, at event "
-              + e.index());
-        }
+        // A process that invokes again gave up on its open operation: that one stays unknown.
         open.put(e.process(), invokes.size());
         invokes.add(e);
         completions.add(null);
