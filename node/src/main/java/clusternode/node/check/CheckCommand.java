@@ -1,0 +1,128 @@
+package clusternode.node.check;
+
+import clusternode.node.launcher.ClusterCommand;
+import clusternode.protocols.config.ConfigProblem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bin/cluster check}: a local cluster of its own, a workload, a nemesis, a checker, a verdict. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Starts its own local cluster, runs a workload while breaking the cluster on purpose, then "
+        + "checks the recorded history. Exit 0 valid, 1 violation, 2 bad arguments, 3 no verdict.")
+public final class CheckCommand implements Callable<Integer> {
+  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)?");
+
+  @Option(names = "--workload", defaultValue = "register", description = "register or ledger (default ${DEFAULT-VALUE})")
+  String workload;
+
+  @Option(names = "--nemesis", defaultValue = "mix", description = "none, partition-halves, partition-majority-ring, "
+      + "isolate-leader, kill, pause or mix (default ${DEFAULT-VALUE})")
+  String nemesis;
+
+  @Option(names = "--duration", defaultValue = "60", description = "how long the workload runs: seconds, or 90s, 30m, "
+      + "2h (default ${DEFAULT-VALUE})")
+  String duration;
+
+  @Option(names = "--config", defaultValue = "conf/default.conf", description = "deployment file (default ${DEFAULT-VALUE})")
+  Path config;
+
+  @Option(names = "--seed", description = "seed of the clients' and the nemesis's choices (default: random, printed)")
+  Long seed;
+
+  @Option(names = "--clients", defaultValue = "5", description = "concurrent clients (default ${DEFAULT-VALUE})")
+  int clients;
+
+  @Option(names = "--op-timeout", defaultValue = "10", description = "seconds a client waits for an answer before the "
+      + "outcome counts as unknown (default ${DEFAULT-VALUE})")
+  int opTimeoutSeconds;
+
+  @Option(names = "--out", description = "the run's directory (default target/check/<time>-<workload>-<nemesis>)")
+  Path out;
+
+  @Option(names = "--max-search-steps", defaultValue = "50000000", description = "linearizability search bound per key; "
+      + "past it the verdict is unknown (default ${DEFAULT-VALUE})")
+  long maxSearchSteps;
+
+  @Override
+  public Integer call() {
+    CheckRunner.Options options;
+    try {
+      long s = seed != null ? seed : System.nanoTime() & 0xffffffffL;
+      Path runDir = out != null ? out : home().resolve("target/check").resolve(
+          LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + workload + "-" + nemesis);
+      if (opTimeoutSeconds < 1 || maxSearchSteps < 1) {
+        throw new IllegalArgumentException("--op-timeout and --max-search-steps must be positive");
+      }
+      Path deployment = resolveConfig(config);
+      if (!Files.isRegularFile(deployment)) {
+        throw new IllegalArgumentException("no deployment file " + deployment);
+      }
+      options = new CheckRunner.Options(workload, nemesis, parseDuration(duration), deployment, s, clients,
+          Duration.ofSeconds(opTimeoutSeconds), runDir, jar(),
+          new Linearizability.Limits(maxSearchSteps, Linearizability.Limits.DEFAULT.maxStates(),
+              Linearizability.Limits.DEFAULT.maxMinimizeChecks()));
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      System.err.println("error: " + e.getMessage());
+      return CheckRunner.EXIT_BAD_ARGUMENTS;
+    }
+    try {
+      return new CheckRunner(options, System.out).run();
+    } catch (ConfigProblem p) {
+      System.err.println(p.line());
+      return CheckRunner.EXIT_BAD_ARGUMENTS;
+    } catch (Exception e) {
+      System.err.println("error: " + e);
+      return CheckRunner.EXIT_UNKNOWN;
+    }
+  }
+
+  static Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("--duration: '" + text + "' is not N, Ns, Nm or Nh");
+    }
+    long n = Long.parseLong(m.group(1));
+    String unit = m.group(2) == null ? "s" : m.group(2);
+    return switch (unit) {
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      default -> Duration.ofSeconds(n);
+    };
+  }
+
+  private static Path home() {
+    String home = System.getenv("CLUSTERNODE_HOME");
+    return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
+  }
+
+  private static Path resolveConfig(Path config) {
+    if (config.isAbsolute() || Files.exists(config)) {
+      return config.toAbsolutePath().normalize();
+    }
+    return home().resolve(config);
+  }
+
+  private static Path jar() {
+    String explicit = System.getProperty("clusternode.jar");
+    if (explicit != null) {
+      return Path.of(explicit);
+    }
+    try {
+      Path self = Path.of(ClusterCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (self.toString().endsWith(".jar")) {
+        return self;
+      }
+    } catch (java.net.URISyntaxException ignored) {
+      // fall through
+    }
+    throw new IllegalStateException("not running from the node jar; build it with mvn -DskipTests package");
+  }
+}

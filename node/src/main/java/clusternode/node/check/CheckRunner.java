@@ -1,0 +1,244 @@
+package clusternode.node.check;
+
+import clusternode.node.check.History.Operation;
+import clusternode.node.launcher.ClusterDir;
+import clusternode.node.launcher.LocalCluster;
+import clusternode.protocols.http.Json;
+import clusternode.protocols.peers.Peer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One check run: start a local cluster of its own, run the workload with concurrent clients while
+ * the nemesis breaks things, heal everything, read the final state, stop every node it started
+ * (by pid, always), check, and write the history, the results and the report under the run's
+ * directory.
+ */
+public final class CheckRunner {
+  public static final int EXIT_VALID = 0;
+  public static final int EXIT_VIOLATION = 1;
+  public static final int EXIT_BAD_ARGUMENTS = 2;
+  /** The checker gave up (search bound) or the run could not be carried out: no verdict. */
+  public static final int EXIT_UNKNOWN = 3;
+
+  /** What to run. */
+  public record Options(String workload, String nemesis, Duration duration, Path deployment, long seed, int clients,
+      Duration opTimeout, Path runDir, Path jar, Linearizability.Limits limits) {
+    public Options {
+      if (!workload.equals("register") && !workload.equals("ledger")) {
+        throw new IllegalArgumentException("unknown workload '" + workload + "'; use register or ledger "
+            + "(crdt waits for gossip)");
+      }
+      if (!Nemesis.KINDS.contains(nemesis)) {
+        throw new IllegalArgumentException("unknown nemesis '" + nemesis + "'; use one of " + Nemesis.KINDS
+            + " (byzantine waits for PBFT)");
+      }
+      if (duration.isNegative() || duration.isZero() || duration.toHours() > 48) {
+        throw new IllegalArgumentException("--duration must be between 1 s and 48 h");
+      }
+      if (clients < 1 || clients > 64) {
+        throw new IllegalArgumentException("--clients must be 1-64");
+      }
+    }
+  }
+
+  private final Options options;
+  private final PrintStream out;
+
+  public CheckRunner(Options options, PrintStream out) {
+    this.options = options;
+    this.out = out;
+  }
+
+  /** Runs it all; returns the exit code (0 valid, 1 violation, 3 no verdict). */
+  public int run() throws IOException, InterruptedException {
+    Path runDir = options.runDir().toAbsolutePath().normalize();
+    Files.createDirectories(runDir);
+    out.printf("check: workload %s, nemesis %s, %d s, %d clients, seed %d; everything under %s%n",
+        options.workload(), options.nemesis(), options.duration().toSeconds(), options.clients(), options.seed(),
+        runDir);
+    Random random = new Random(options.seed());
+    List<String> problems = new ArrayList<>();
+    History history = History.recording(runDir.resolve("history.jsonl"));
+    Set<Long> seenPids = ConcurrentHashMap.newKeySet();
+    Workload workload;
+    LedgerWorkload ledger = null;
+    try (PrintStream launcherLog = new PrintStream(Files.newOutputStream(runDir.resolve("launcher.log")), true,
+        StandardCharsets.UTF_8)) {
+      LocalCluster cluster = LocalCluster.of(new ClusterDir(runDir.resolve("cluster")), options.deployment(),
+          options.jar(), launcherLog);
+      List<Peer> peers = List.copyOf(cluster.peers().all().values());
+      if (options.workload().equals("register")) {
+        workload = new RegisterWorkload(peers, options.opTimeout());
+      } else {
+        ledger = new LedgerWorkload(peers, options.opTimeout(), Long.toString(options.seed() & 0xffff, 36));
+        workload = ledger;
+      }
+      Nemesis nemesis = null;
+      try {
+        out.println("starting " + peers.size() + " nodes (log: launcher.log) ...");
+        boolean up = cluster.up(Duration.ofSeconds(120));
+        rememberPids(cluster, seenPids);
+        if (!up) {
+          out.println("the cluster did not come up; see " + runDir.resolve("launcher.log") + " and cluster/<id>/node.log");
+          return EXIT_UNKNOWN;
+        }
+        String token = cluster.dir().adminToken(false);
+        nemesis = new Nemesis(options.nemesis(), cluster, token, history, new Random(random.nextLong()), seenPids,
+            Duration.ofSeconds(2), Duration.ofSeconds(4));
+        workload.setup(history);
+        out.printf("running for %d s ...%n", options.duration().toSeconds());
+        runPhase(workload, nemesis, history, random);
+        out.println("healing, then reading the final state ...");
+        problems.addAll(nemesis.healAll());
+        rememberPids(cluster, seenPids);
+        problems.addAll(workload.finish(history, peers));
+      } catch (Exception e) {
+        problems.add("the run failed: " + e);
+      } finally {
+        if (nemesis != null) {
+          nemesis.continueAll();
+        }
+        for (long pid : seenPids) {
+          Nemesis.signal("CONT", pid); // a node left stopped would ignore SIGTERM
+        }
+        try {
+          cluster.down();
+        } finally {
+          for (long pid : seenPids) {
+            ProcessHandle.of(pid).filter(ProcessHandle::isAlive).ifPresent(ProcessHandle::destroyForcibly);
+          }
+        }
+      }
+    } finally {
+      history.close();
+    }
+    return judge(runDir, history, ledger, problems);
+  }
+
+  private void runPhase(Workload workload, Nemesis nemesis, History history, Random random)
+      throws InterruptedException {
+    AtomicBoolean running = new AtomicBoolean(true);
+    List<Thread> threads = new ArrayList<>();
+    for (int c = 0; c < options.clients(); c++) {
+      int client = c;
+      Random clientRandom = new Random(random.nextLong());
+      Thread t = new Thread(() -> workload.client(client, history, clientRandom, running::get), "check-client-" + c);
+      t.setDaemon(true);
+      threads.add(t);
+    }
+    Thread nemesisThread = new Thread(() -> nemesis.run(running::get), "check-nemesis");
+    nemesisThread.setDaemon(true);
+    threads.forEach(Thread::start);
+    nemesisThread.start();
+    long end = System.nanoTime() + options.duration().toNanos();
+    long nextProgress = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end) {
+      Thread.sleep(Math.min(500, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      if (System.nanoTime() > nextProgress) {
+        out.printf("  %d s: %d events%n", history.nowNs() / 1_000_000_000L, history.events().size());
+        nextProgress += Duration.ofSeconds(30).toNanos();
+      }
+    }
+    running.set(false);
+    nemesisThread.join(Duration.ofSeconds(120).toMillis());
+    for (Thread t : threads) {
+      t.join(options.opTimeout().toMillis() + 10_000);
+    }
+  }
+
+  private static void rememberPids(LocalCluster cluster, Set<Long> pids) throws IOException {
+    for (String id : cluster.peers().ids()) {
+      Optional<ProcessHandle> p = cluster.dir().process(id);
+      p.ifPresent(h -> pids.add(h.pid()));
+    }
+  }
+
+  /** Checks the recorded history; writes results.json and report.html; prints the verdict. */
+  int judge(Path runDir, History history, LedgerWorkload ledger, List<String> problems) throws IOException {
+    List<Operation> ops = history.operations();
+    long t0 = System.nanoTime();
+    String verdict;
+    List<String> details = new ArrayList<>();
+    List<String> witness = List.of();
+    Set<Integer> violating = new HashSet<>();
+    Map<String, Object> results = new LinkedHashMap<>();
+    if (ledger == null) {
+      Linearizability.Result r = Linearizability.check(ops, options.limits());
+      verdict = r.verdict().name();
+      details.add("linearizability: " + r.explanation() + "; " + r.steps() + " search steps; per key " + r.perKey());
+      witness = r.witnessLines();
+      r.witness().forEach(o -> violating.add(o.id()));
+      results.put("perKey", r.perKey());
+      results.put("searchSteps", r.steps());
+    } else if (ledger.facts() == null) {
+      verdict = "UNKNOWN";
+    } else {
+      LedgerCheck.Result r = LedgerCheck.check(ledger.facts());
+      verdict = r.valid() ? "VALID" : "INVALID";
+      details.add(String.format("ledger: %d acknowledged transfers, %d unknown resolved as applied, %d as not applied;"
+          + " %d replicas; expected balances %s", r.acknowledged(), r.unknownApplied(), r.unknownNotApplied(),
+          ledger.facts().replicas().size(), r.expectedBalances()));
+      witness = r.violations();
+      results.put("violations", r.violations());
+      results.put("expectedBalances", r.expectedBalances());
+    }
+    if (verdict.equals("VALID") && !problems.isEmpty()) {
+      verdict = "UNKNOWN"; // the final state could not be read: no claim either way
+    }
+    double checkSeconds = (System.nanoTime() - t0) / 1e9;
+    Map<String, Map<String, Map<String, Integer>>> counts = Report.counts(ops);
+    List<String> summary = new ArrayList<>();
+    summary.add(String.format("workload %s, nemesis %s, %d s, %d clients, seed %d, deployment %s",
+        options.workload(), options.nemesis(), options.duration().toSeconds(), options.clients(), options.seed(),
+        options.deployment()));
+    summary.add(String.format("%d client operations; checked in %.2f s", ops.stream().filter(Report::isClient).count(),
+        checkSeconds));
+    counts.get("byOperation").forEach((f, c) -> summary.add(String.format("  %-9s %s", f, c)));
+    counts.get("byNode").forEach((n, c) -> summary.add(String.format("  node %-4s %s", n, c)));
+    summary.add(String.format("nemesis windows: %d", Report.windows(ops, Long.MAX_VALUE).size()));
+    summary.addAll(details);
+    problems.forEach(p -> summary.add("problem: " + p));
+
+    results.put("verdict", verdict);
+    results.put("workload", options.workload());
+    results.put("nemesis", options.nemesis());
+    results.put("durationS", options.duration().toSeconds());
+    results.put("seed", options.seed());
+    results.put("clients", options.clients());
+    results.put("counts", counts);
+    results.put("problems", problems);
+    results.put("witness", witness);
+    results.put("checkSeconds", checkSeconds);
+    Files.writeString(runDir.resolve("results.json"),
+        Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
+    Files.writeString(runDir.resolve("report.html"), Report.html("check " + runDir.getFileName(), verdict, summary,
+        ops, violating, witness));
+
+    summary.forEach(out::println);
+    if (!witness.isEmpty()) {
+      out.println(ledger == null ? "smallest failing sub-history:" : "violations:");
+      witness.forEach(l -> out.println("  " + l));
+    }
+    out.printf("verdict: %s  (history.jsonl, results.json, report.html in %s)%n", verdict, runDir);
+    return switch (verdict) {
+      case "VALID" -> EXIT_VALID;
+      case "INVALID" -> EXIT_VIOLATION;
+      default -> EXIT_UNKNOWN;
+    };
+  }
+}

@@ -1,0 +1,317 @@
+package clusternode.node.check;
+
+import clusternode.node.ctl.NodeClient;
+import clusternode.node.launcher.LocalCluster;
+import clusternode.protocols.http.Json;
+import clusternode.protocols.peers.Peer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Breaks the cluster on purpose, one fault at a time: a quiet spell, a fault held for a few
+ * seconds, its heal, and again, until told to stop. Every fault and heal goes into the history as
+ * an operation of process {@code nemesis}. Whatever happens, {@link #healAll} undoes everything.
+ */
+final class Nemesis {
+  static final List<String> KINDS = List.of("none", "partition-halves", "partition-majority-ring", "isolate-leader",
+      "kill", "pause", "mix");
+  private static final List<String> MIXED = List.of("partition-halves", "partition-majority-ring", "isolate-leader",
+      "kill", "pause");
+
+  private final String kind;
+  private final LocalCluster cluster;
+  private final NodeClient admin;
+  private final History history;
+  private final Random random;
+  private final List<String> ids;
+  /** Pids stopped with SIGSTOP and not yet continued. */
+  private final Set<Long> paused = ConcurrentHashMap.newKeySet();
+  /** Every node pid seen, for the last-resort cleanup. */
+  private final Set<Long> seenPids;
+  private final Duration quietMin;
+  private final Duration faultMin;
+
+  Nemesis(String kind, LocalCluster cluster, String adminToken, History history, Random random, Set<Long> seenPids,
+      Duration quietMin, Duration faultMin) {
+    if (!KINDS.contains(kind)) {
+      throw new IllegalArgumentException("unknown nemesis '" + kind + "'; use one of " + KINDS);
+    }
+    this.kind = kind;
+    this.cluster = cluster;
+    this.admin = new NodeClient(adminToken, Duration.ofSeconds(5));
+    this.history = history;
+    this.random = random;
+    this.ids = cluster.peers().ids();
+    this.seenPids = seenPids;
+    this.quietMin = quietMin;
+    this.faultMin = faultMin;
+  }
+
+  /** Faults until {@code running} is false; each fault is healed before the next. */
+  void run(BooleanSupplier running) {
+    if (kind.equals("none")) {
+      return;
+    }
+    while (running.getAsBoolean()) {
+      if (!sleepWhile(running, jitter(quietMin))) {
+        return;
+      }
+      String fault = kind.equals("mix") ? MIXED.get(random.nextInt(MIXED.size())) : kind;
+      Runnable heal;
+      try {
+        heal = inject(fault);
+      } catch (RuntimeException e) {
+        // A fault that could not be applied everywhere: record it, undo it, go on.
+        Event failed = history.append(Event.invoke(Event.NEMESIS, fault, null, "could not apply", null, null,
+            history.nowNs()));
+        history.append(failed.complete(Event.INFO, null, e.getMessage(), history.nowNs()));
+        heal = () -> {
+          continueAll();
+          clearFaults();
+        };
+      }
+      try {
+        sleepWhile(running, jitter(faultMin));
+      } finally {
+        Event in = history.append(Event.invoke(Event.NEMESIS, "heal", null, fault, null, null, history.nowNs()));
+        String outcome = Event.OK;
+        String why = null;
+        try {
+          heal.run();
+        } catch (RuntimeException e) {
+          outcome = Event.INFO;
+          why = e.toString();
+        }
+        history.append(in.complete(outcome, null, why, history.nowNs()));
+      }
+    }
+  }
+
+  private Duration jitter(Duration base) {
+    return base.plusMillis(random.nextInt((int) Math.max(1, base.toMillis())));
+  }
+
+  /** Applies {@code fault}; returns how to heal it. */
+  private Runnable inject(String fault) {
+    Event in;
+    Runnable heal;
+    String description;
+    switch (fault) {
+      case "partition-halves" -> {
+        List<String> shuffled = new ArrayList<>(ids);
+        Collections.shuffle(shuffled, random);
+        List<List<String>> groups = List.of(shuffled.subList(0, ids.size() / 2), shuffled.subList(ids.size() / 2,
+            ids.size()));
+        description = "partition " + groups;
+        in = begin(fault, description);
+        setFaults(Map.of("partition", groups));
+        heal = this::clearFaults;
+      }
+      case "partition-majority-ring" -> {
+        List<List<String>> cuts = majorityRingCuts(ids, random);
+        description = "cuts " + cuts;
+        in = begin(fault, description);
+        setFaults(Map.of("cuts", cuts));
+        heal = this::clearFaults;
+      }
+      case "isolate-leader" -> {
+        String leader = leader().orElse(ids.get(random.nextInt(ids.size())));
+        List<String> rest = ids.stream().filter(id -> !id.equals(leader)).toList();
+        description = "isolate " + leader + " from " + rest;
+        in = begin(fault, description);
+        setFaults(Map.of("partition", List.of(List.of(leader), rest)));
+        heal = this::clearFaults;
+      }
+      case "kill" -> {
+        String victim = random.nextBoolean() ? leader().orElse(pick()) : pick();
+        description = "kill -9 " + victim;
+        in = begin(fault, description);
+        try {
+          cluster.kill(victim);
+        } catch (IOException e) {
+          throw new IllegalStateException(e);
+        }
+        heal = () -> restart(victim);
+      }
+      case "pause" -> {
+        String victim = random.nextBoolean() ? leader().orElse(pick()) : pick();
+        Optional<ProcessHandle> process = process(victim);
+        description = "SIGSTOP " + victim + process.map(p -> " (pid " + p.pid() + ")").orElse(" (not running)");
+        in = begin(fault, description);
+        process.ifPresent(p -> {
+          signal("STOP", p.pid());
+          paused.add(p.pid());
+        });
+        heal = () -> process.ifPresent(p -> {
+          signal("CONT", p.pid());
+          paused.remove(p.pid());
+        });
+      }
+      default -> throw new IllegalArgumentException(fault);
+    }
+    history.append(in.complete(Event.OK, null, null, history.nowNs()));
+    return heal;
+  }
+
+  private Event begin(String fault, String description) {
+    return history.append(Event.invoke(Event.NEMESIS, fault, null, description, null, null, history.nowNs()));
+  }
+
+  private String pick() {
+    return ids.get(random.nextInt(ids.size()));
+  }
+
+  /**
+   * One-way cuts under which every node hears from a majority (itself and the next
+   * {@code n/2} nodes around a shuffled ring) and no two nodes hear from the same majority: node
+   * i drops whatever the nodes outside its view send it.
+   */
+  static List<List<String>> majorityRingCuts(List<String> ids, Random random) {
+    List<String> ring = new ArrayList<>(ids);
+    Collections.shuffle(ring, random);
+    int n = ring.size();
+    int others = n / 2; // with itself: n/2 + 1, a majority
+    List<List<String>> cuts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      for (int k = others + 1; k < n; k++) {
+        cuts.add(List.of(ring.get((i + k) % n), ring.get(i))); // from, to
+      }
+    }
+    return cuts;
+  }
+
+  Optional<String> leader() {
+    NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
+    for (String id : ids) {
+      try {
+        NodeClient.Answer a = http.get(cluster.peers().get(id), "/health/consensus");
+        if (a.ok() && a.json().path("role").asText().equals("leader")) {
+          return Optional.of(id);
+        }
+      } catch (IOException | RuntimeException e) {
+        // down or paused: the next
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Optional<ProcessHandle> process(String id) {
+    try {
+      return cluster.dir().process(id);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private void setFaults(Map<String, Object> plan) {
+    String body;
+    try {
+      body = Json.MAPPER.writeValueAsString(plan);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    everyNode("POST", body);
+  }
+
+  private void clearFaults() {
+    everyNode("DELETE", null);
+  }
+
+  private void everyNode(String method, String body) {
+    List<String> failed = new ArrayList<>();
+    for (Peer p : cluster.peers().all().values()) {
+      try {
+        NodeClient.Answer a = admin.send(p, "/admin/faults", method, body);
+        if (!a.ok()) {
+          failed.add(p.id() + ": " + a.status() + " " + a.body());
+        }
+      } catch (IOException e) {
+        failed.add(p.id() + ": " + e.getMessage());
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new IllegalStateException(method + " /admin/faults failed on " + failed);
+    }
+  }
+
+  private void restart(String id) {
+    try {
+      cluster.start(id, Duration.ofSeconds(90));
+      process(id).ifPresent(p -> seenPids.add(p.pid()));
+    } catch (IOException e) {
+      throw new IllegalStateException("could not restart " + id + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Continues every paused node, starts every node that is down, clears every fault plan. */
+  List<String> healAll() {
+    List<String> problems = new ArrayList<>();
+    continueAll();
+    for (String id : ids) {
+      if (process(id).isEmpty()) {
+        try {
+          restart(id);
+        } catch (RuntimeException e) {
+          problems.add(e.getMessage());
+        }
+      }
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        clearFaults();
+        break;
+      } catch (RuntimeException e) {
+        if (attempt >= 20) {
+          problems.add("could not clear the faults: " + e.getMessage());
+          break;
+        }
+        RegisterWorkload.sleep(500);
+      }
+    }
+    Event in = history.append(Event.invoke(Event.NEMESIS, "heal", null, "heal-all", null, null, history.nowNs()));
+    history.append(in.complete(problems.isEmpty() ? Event.OK : Event.INFO, null,
+        problems.isEmpty() ? null : String.join("; ", problems), history.nowNs()));
+    return problems;
+  }
+
+  /** SIGCONT to every node this nemesis stopped; safe to call more than once. */
+  void continueAll() {
+    for (Long pid : List.copyOf(paused)) {
+      signal("CONT", pid);
+      paused.remove(pid);
+    }
+  }
+
+  static void signal(String name, long pid) {
+    try {
+      Process p = new ProcessBuilder("kill", "-" + name, Long.toString(pid)).redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      p.waitFor();
+    } catch (IOException e) {
+      throw new IllegalStateException("kill -" + name + " " + pid + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Sleeps up to {@code d}, waking early when {@code running} turns false; true if it slept it all. */
+  private static boolean sleepWhile(BooleanSupplier running, Duration d) {
+    long end = System.nanoTime() + d.toNanos();
+    while (System.nanoTime() < end) {
+      if (!running.getAsBoolean()) {
+        return false;
+      }
+      RegisterWorkload.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+    }
+    return true;
+  }
+}

@@ -1,0 +1,37 @@
+package clusternode.node.check;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Bad arguments end with exit code 2 before anything is started. */
+class CheckCommandTest {
+  private static final String CONF = Path.of("src/test/resources/check/it-check-register.conf").toAbsolutePath()
+      .toString();
+
+  private static int run(String... args) {
+    String before = System.getProperty("clusternode.jar");
+    System.setProperty("clusternode.jar", "no-such.jar");
+    try {
+      return new CommandLine(new CheckCommand()).execute(args);
+    } finally {
+      if (before == null) {
+        System.clearProperty("clusternode.jar");
+      } else {
+        System.setProperty("clusternode.jar", before);
+      }
+    }
+  }
+
+  @Test
+  void badArgumentsExitWithTwo() {
+    assertEquals(2, run("--config", CONF, "--nemesis", "byzantine"));
+    assertEquals(2, run("--config", CONF, "--workload", "crdt"));
+    assertEquals(2, run("--config", CONF, "--duration", "soon"));
+    assertEquals(2, run("--config", CONF, "--clients", "0"));
+    assertEquals(2, run("--config", "no/such.conf"));
+    assertEquals(2, run("--config", CONF, "--no-such-option"));
+  }
+}
