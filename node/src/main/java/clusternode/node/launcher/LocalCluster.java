@@ -222,6 +222,15 @@ public final class LocalCluster {
    * zombie it no longer runs, holds no port and must count as exited.
    */
   static boolean isZombie(long pid) {
+    return zombie(pid);
+  }
+
+  /** Whether {@code pid} is a process that still runs (a zombie does not). */
+  public static boolean isRunning(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+  }
+
+  private static boolean zombie(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       int close = stat.lastIndexOf(')');

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.ctl.NodeClient;
+import clusternode.node.launcher.LocalCluster;
 import clusternode.protocols.peers.Peer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class LocalClusterIT {
       LauncherProcess.Result down = launcher.run("down");
       assertEquals(0, down.exitCode(), down.output());
       for (long pid : launcher.seenPids()) {
-        assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid + " outlived down");
+        assertFalse(LocalCluster.isRunning(pid), "pid " + pid + " outlived down");
       }
     } finally {
       launcher.killAllSeen();
@@ -101,7 +102,7 @@ class LocalClusterIT {
     long n2 = launcher.pid("n2").orElseThrow();
     LauncherProcess.Result kill = launcher.run("kill", "n2");
     assertEquals(0, kill.exitCode(), kill.output());
-    assertFalse(ProcessHandle.of(n2).map(ProcessHandle::isAlive).orElse(false), "n2 was killed");
+    assertFalse(LocalCluster.isRunning(n2), "n2 was killed");
     await("the survivors see n2 gone", Duration.ofSeconds(3),
         () -> statuses("n1").get("n2").equals("unreachable") && statuses("n3").get("n2").equals("unreachable"));
 
