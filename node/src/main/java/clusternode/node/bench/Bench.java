@@ -42,6 +42,7 @@ public final class Bench {
         yield load(workload, clients, duration, target, HttpLoad.kvReads(), s -> s == 200);
       }
       case "ledger-transfer" -> ledgerTransfers(clients, duration, target);
+      case "gossip-converge" -> gossipConverge(runs);
       case "failover" -> failover(runs);
       default -> throw new IllegalArgumentException("unknown workload " + workload + "; use kv-write, kv-read or failover");
     };
@@ -107,6 +108,64 @@ public final class Bench {
     };
     m.putAll(load("ledger-transfer", clients, duration, target, transfers, s -> s == 201 || s == 200));
     return m;
+  }
+
+  /**
+   * Gossip dissemination: first the deterministic simulation for N = 16 to 512 (rounds and
+   * simulated time), then on the running cluster the time from a CRDT write on one node until
+   * every node holds it, {@code writes} times.
+   */
+  private Map<String, Object> gossipConverge(int writes) throws IOException, InterruptedException {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("workload", "gossip-converge");
+    List<Map<String, Object>> simulated = new ArrayList<>();
+    for (var row : clusternode.gossip.sim.ConvergeBenchmark.run(new int[] {16, 64, 128, 512}, 1, 0.01)) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("members", row.members());
+      r.put("membershipRounds", row.membershipRounds());
+      r.put("antiEntropyMs", row.antiEntropyTicks() * clusternode.gossip.sim.ConvergeBenchmark.TICK_MS);
+      r.put("pushedMs", row.pushedTicks() * clusternode.gossip.sim.ConvergeBenchmark.TICK_MS);
+      r.put("messagesPerMemberPerRound", round(row.messagesPerMemberPerRound()));
+      simulated.add(r);
+    }
+    m.put("simulated", simulated);
+    List<Peer> nodes = List.copyOf(cluster.peers().all().values());
+    Histogram h = new Histogram(3);
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    for (int i = 0; i < writes; i++) {
+      String path = "/crdt/counters/conv-" + run + "-" + i;
+      Peer writer = nodes.get(i % nodes.size());
+      long start = System.nanoTime();
+      if (!http.send(writer, path, "POST", "{\"delta\":1}").ok()) {
+        throw new IOException("write on " + writer.id() + " refused");
+      }
+      awaitEverywhere(nodes, path, Duration.ofSeconds(30));
+      h.recordValue((System.nanoTime() - start) / 1000);
+    }
+    m.put("nodes", nodes.size());
+    m.put("writes", writes);
+    m.put("p50Ms", ms(h.getValueAtPercentile(50)));
+    m.put("p99Ms", ms(h.getValueAtPercentile(99)));
+    m.put("maxMs", ms(h.getMaxValue()));
+    return m;
+  }
+
+  private void awaitEverywhere(List<Peer> nodes, String path, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Peer> waiting = new ArrayList<>(nodes);
+    while (!waiting.isEmpty()) {
+      waiting.removeIf(p -> {
+        try {
+          return http.get(p, path).json().path("value").asLong() >= 1;
+        } catch (IOException | RuntimeException e) {
+          return false;
+        }
+      });
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(path + " did not reach " + waiting + " within " + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(5);
+    }
   }
 
   private void postUntilOk(String path, String body) throws IOException, InterruptedException {

@@ -197,7 +197,8 @@ public final class ClusterCommand implements Callable<Integer> {
   static final class BenchCommand implements Callable<Integer> {
     @ParentCommand ClusterCommand parent;
 
-    @Option(names = "--workload", defaultValue = "kv-write", description = "kv-write, kv-read or failover")
+    @Option(names = "--workload", defaultValue = "kv-write",
+        description = "kv-write, kv-read, ledger-transfer, gossip-converge or failover")
     String workload;
 
     @Option(names = "--clients", defaultValue = "64", description = "concurrent clients, one request each at a time")
@@ -212,7 +213,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--target", defaultValue = "leader", description = "leader, all, or a node id")
     String target;
 
-    @Option(names = "--runs", defaultValue = "5", description = "failover: how many leader kills")
+    @Option(names = "--runs", defaultValue = "5", description = "failover: leader kills; gossip-converge: writes timed")
     int runs;
 
     @Override

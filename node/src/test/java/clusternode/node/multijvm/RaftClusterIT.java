@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Five real Raft node JVMs: partitions 2|3, 1|4 and 3|2 (the minority never commits nor answers a
  * linearizable read), kill -9 of the leader, kill -9 of every node and a restart; every
- * acknowledged write survives, no refused write appears, and no term ever has two leaders.
+ * acknowledged write survives, no refused write appears, and no term ever has two leaders. Gossip
+ * runs beside Raft: the killed node is suspected, then declared dead, and rejoins alive with a
+ * higher incarnation.
  */
 class RaftClusterIT {
   private static final List<String> IDS = List.of("n1", "n2", "n3", "n4", "n5");
@@ -169,13 +171,54 @@ class RaftClusterIT {
 
     // kill -9 the leader: a new one is elected and writes resume.
     String current = awaitLeader(IDS, Duration.ofSeconds(20));
+    long incarnation = gossipView(IDS.stream().filter(id -> !id.equals(current)).findFirst().orElseThrow())
+        .get(current).path("incarnation").asLong();
     assertEquals(0, launcher.run("kill", current).exitCode());
+    List<String> watchers = IDS.stream().filter(id -> !id.equals(current)).toList();
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    long killedAt = System.nanoTime();
+    long[] deadAfterMs = {-1};
+    Thread gossipWatch = new Thread(() -> {
+      // SWIM: watch the survivors' view from the kill on, so the short suspect phase is not missed.
+      while (System.nanoTime() - killedAt < Duration.ofSeconds(60).toNanos()) {
+        boolean allDead = true;
+        for (String id : watchers) {
+          String status = gossipView(id).path(current).path("status").asText("");
+          seen.add(status);
+          allDead &= status.equals("dead");
+        }
+        if (allDead) {
+          deadAfterMs[0] = (System.nanoTime() - killedAt) / 1_000_000;
+          return;
+        }
+        try {
+          Thread.sleep(100);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    gossipWatch.start();
     List<String> survivors = IDS.stream().filter(id -> !id.equals(current)).toList();
     awaitLeader(survivors, Duration.ofSeconds(20));
     for (int i = 0; i < 10; i++) {
       putAcknowledged(survivors, "after-kill-" + i, "v" + i, acknowledged);
     }
+    // Gossip (SWIM): the survivors suspect the killed node, then declare it dead; restarted, it
+    // rejoins alive with a higher incarnation.
+    gossipWatch.join(60_000);
+    assertTrue(deadAfterMs[0] >= 0, "the survivors did not all declare " + current + " dead within 60 s; saw " + seen);
+    assertTrue(seen.contains("suspect"), "no suspicion before death, saw " + seen);
+    // The configured bound with the defaults and 5 members: a probe round reaches it within
+    // 5 x 1 s, then at most suspicion-mult 4 x max(1, log10 5) x 1 s x suspicion-max-mult 3 = 12 s
+    // of suspicion, plus a few gossip rounds to tell everyone: about 18 s; 30 s leaves room for load.
+    assertTrue(deadAfterMs[0] <= 30_000, current + " declared dead by all only after " + deadAfterMs[0] + " ms");
     assertEquals(0, launcher.run("start", current).exitCode());
+    await(current + " alive again with a higher incarnation everywhere", Duration.ofSeconds(30), () -> IDS.stream()
+        .allMatch(id -> {
+          JsonNode m = gossipView(id).path(current);
+          return m.path("status").asText("").equals("alive") && m.path("incarnation").asLong(-1) > incarnation;
+        }));
 
     // kill -9 every node, then start them all: every acknowledged write is still there.
     for (String id : IDS) {
@@ -195,6 +238,18 @@ class RaftClusterIT {
     for (String key : minorityWrites) {
       assertEquals(404, readLinearizable(key).status(), "a refused minority write appeared: " + key);
     }
+  }
+
+  /** One node's gossip membership, by member id; empty when it does not answer. */
+  private static JsonNode gossipView(String id) {
+    com.fasterxml.jackson.databind.node.ObjectNode byId = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+        .objectNode();
+    try {
+      http.get(NODES.get(id), "/gossip/members").json().path("members").forEach(m -> byId.set(m.path("id").asText(), m));
+    } catch (IOException | RuntimeException e) {
+      // down: nothing known
+    }
+    return byId;
   }
 
   private static NodeClient.Answer readLinearizable(String key) throws InterruptedException {
