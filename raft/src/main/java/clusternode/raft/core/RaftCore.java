@@ -81,9 +81,10 @@ public final class RaftCore {
     commitIndex = Math.max(snap.index(), Math.min(hs.commitIndex(), log.lastIndex()));
     appliedIndex = snap.index();
     durableIndex = log.lastIndex();
+    // What was read back from disk counts as already reported to the shell.
+    out = new Outputs(log.lastIndex(), snap.index(), hardState(), softState());
     refreshMembership();
     becomeFollower(term, null);
-    out = new Outputs(log.lastIndex(), snap.index(), hardState(), softState());
   }
 
   // ---------------------------------------------------------------------------------------------
