@@ -381,13 +381,18 @@ final class RaftSimulation {
       // vote sent too early would be forgotten and given twice.
       boolean voted = rd.hardState() != null && rd.hardState().votedFor() != null;
       if (crashesEnabled && rng.nextInt(voted ? 20 : 4000) == 0) {
-        crash(n); // crash before the fsync: everything in this Ready but messagesNow is lost
+        // Crash before the fsync completed: messagesNow are out, messagesAfterPersist are not, and
+        // the disk holds nothing of this Ready or, with a torn write, the state and a prefix.
+        if (rng.nextBoolean()) {
+          persist(n, rd, rng.nextInt(rd.entriesToPersist().size() + 1));
+        }
+        crash(n);
         if (rng.nextBoolean()) {
           restart(n); // a supervisor restarts it at once, while its messages are still in flight
         }
         return;
       }
-      persist(n, rd);
+      persist(n, rd, rd.entriesToPersist().size());
       rd.messagesAfterPersist().forEach(this::send);
       apply(n, rd);
       checkReads(n, rd);
@@ -405,7 +410,8 @@ final class RaftSimulation {
     }
   }
 
-  private void persist(SimNode n, Ready rd) {
+  /** Writes the Ready in the order a shell must: state, snapshots, truncation, then entries. */
+  private void persist(SimNode n, Ready rd, int entryCount) {
     if (rd.hardState() != null) {
       n.diskHardState = rd.hardState();
     }
@@ -423,7 +429,7 @@ final class RaftSimulation {
     if (rd.truncateFromIndex() > 0) {
       n.diskEntries.removeIf(e -> e.index() >= rd.truncateFromIndex());
     }
-    for (Entry e : rd.entriesToPersist()) {
+    for (Entry e : rd.entriesToPersist().subList(0, entryCount)) {
       long last = n.diskEntries.isEmpty()
           ? (n.diskSnapshot == null ? 0 : n.diskSnapshot.index())
           : n.diskEntries.get(n.diskEntries.size() - 1).index();
