@@ -75,6 +75,9 @@ final class RaftSimulation {
     ClientSessions sessions = new ClientSessions(SESSION_IDLE_ENTRIES);
     long lastCommit;
     long lastLeaderTermChecked = -1;
+    /** Clock drift: this server misses every skipEvery-th tick (0 = a perfect clock). */
+    long skipEvery;
+    long skipPhase;
 
     SimNode(String id) {
       this.id = id;
@@ -107,6 +110,12 @@ final class RaftSimulation {
       SimNode node = new SimNode(id);
       RaftConfig own = i < voters ? config : config.withInitialVoters(List.of());
       node.core = new RaftCore(own, id, RecoveredState.empty(), new Random(rng.nextLong()));
+      if (rng.nextBoolean()) {
+        // Slow clocks, but within the drift the lease tolerates: at most one missed tick per
+        // minimum election timeout.
+        node.skipEvery = config.electionTimeoutMinTicks() + 1 + rng.nextInt(3 * config.electionTimeoutMinTicks());
+        node.skipPhase = rng.nextInt((int) node.skipEvery);
+      }
       nodes.put(id, node);
     }
   }
@@ -151,7 +160,7 @@ final class RaftSimulation {
     } else if (r < 954) {
       crashOne();
     } else if (r < 955) {
-      tickAll();
+      campaignSomewhere();
     } else if (r < 975) {
       restartOne();
     } else if (r < 985) {
@@ -161,7 +170,7 @@ final class RaftSimulation {
     } else if (r < 995) {
       changeMembership();
     } else {
-      tickAll();
+      campaignSomewhere();
     }
   }
 
@@ -198,9 +207,17 @@ final class RaftSimulation {
   private void tickAll() {
     now++;
     for (SimNode n : nodes.values()) {
-      if (n.core != null) {
+      boolean missed = n.skipEvery > 0 && (now + n.skipPhase) % n.skipEvery == 0;
+      if (n.core != null && !missed) {
         n.core.tick();
         handleReady(n);
+      }
+    }
+    // Every tick, each server that believes it leads may get a read: a deposed leader whose lease
+    // outlived its leadership would answer stale in exactly these moments.
+    for (SimNode n : nodes.values()) {
+      if (n.core != null && n.core.role() == Role.LEADER && rng.nextInt(3) == 0) {
+        read(n);
       }
     }
   }
@@ -224,9 +241,12 @@ final class RaftSimulation {
   private void readSomewhere() {
     // Mostly at a server that believes it leads (deposed leaders included: the interesting case).
     SimNode n = rng.nextInt(4) != 0 && randomLeader() != null ? randomLeader() : randomLive();
-    if (n == null) {
-      return;
+    if (n != null) {
+      read(n);
     }
+  }
+
+  private void read(SimNode n) {
     long id = nextReadId++;
     long floor = 0;
     for (SimNode o : nodes.values()) {
@@ -258,6 +278,15 @@ final class RaftSimulation {
       p = p.withPartitions(List.of(Set.copyOf(shuffled.subList(0, cut))));
     }
     plan = p;
+  }
+
+  /** A server whose election timer fires early (etcd's MsgHup); stickiness still applies. */
+  private void campaignSomewhere() {
+    SimNode n = randomLive();
+    if (n != null) {
+      n.core.campaign();
+      handleReady(n);
+    }
   }
 
   private void crashOne() {
