@@ -73,6 +73,7 @@ class RaftReadAndTransferTest {
 
   @Test
   void followerRejectsReadWithLeaderHint() {
+    // Dissertation §6.4: only the leader serves ReadIndex; a follower names the leader to ask.
     TestNet net = threeWithLeader(TestNet.plainConfig("n1", "n2", "n3"));
     net.core("n2").readIndex(5);
     net.collect();
@@ -194,6 +195,7 @@ class RaftReadAndTransferTest {
 
   @Test
   void transferRejectsNonVoters() {
+    // Dissertation §3.10: leadership goes to another voting member only.
     TestNet net = threeWithLeader(TestNet.plainConfig("n1", "n2", "n3"));
     assertFalse(net.core("n1").transferLeadership("n9"));
     assertFalse(net.core("n1").transferLeadership("n1"));

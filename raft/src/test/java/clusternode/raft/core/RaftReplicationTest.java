@@ -46,6 +46,7 @@ class RaftReplicationTest {
 
   @Test
   void followerRejectsProposalWithLeaderHint() {
+    // Raft §8: a follower rejects a client request and supplies the most recent leader it knows.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     Proposal p = net.propose("n2", "x");
@@ -91,6 +92,8 @@ class RaftReplicationTest {
 
   @Test
   void leaderSendsBeforePersistingAndFollowerAnswersAfter() {
+    // Dissertation §10.2.1: the leader writes to its disk in parallel with replicating; a follower
+    // acknowledges only what it persisted.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     net.core("n1").propose("x".getBytes());
@@ -239,6 +242,7 @@ class RaftReplicationTest {
 
   @Test
   void batchesAreBoundedByBytes() {
+    // Dissertation §10.2.1 (batching), bounded so one message never grows without limit.
     RaftConfig cfg = TestNet.plainConfig("n1", "n2").withLimits(100, 250, 1, 1024);
     TestNet net = new TestNet(cfg, "n1", "n2");
     net.elect("n1");
@@ -251,6 +255,8 @@ class RaftReplicationTest {
 
   @Test
   void lostAppendsAreRecoveredByProbing() {
+    // Raft §5.3: "the leader retries AppendEntries RPCs indefinitely ... until all followers
+    // eventually store all log entries".
     // A follower that lost pipelined appends falls back to probing and catches up.
     RaftConfig cfg = TestNet.plainConfig("n1", "n2", "n3").withLimits(1, 1 << 20, 4, 1024);
     TestNet net = new TestNet(cfg, "n1", "n2", "n3");
@@ -267,6 +273,7 @@ class RaftReplicationTest {
 
   @Test
   void committedEntriesAreDeliveredOnceInOrder() {
+    // Raft §5.3 / Figure 2: apply committed entries in log order, each exactly once.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     for (int i = 0; i < 5; i++) {
@@ -283,6 +290,8 @@ class RaftReplicationTest {
 
   @Test
   void restartedServerReappliesCommittedEntriesFromItsLog() {
+    // Raft Figure 2: commitIndex and lastApplied are volatile; after a restart the state machine is
+    // rebuilt from the snapshot and the durable log.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     net.propose("n1", "a");
