@@ -190,6 +190,7 @@ final class RaftSimulation {
     deliver(f.message());
   }
 
+  /** Debugging aid: set it before replaying a seed to print every delivery. Off in tests. */
   static boolean trace = false;
 
   private void deliver(RaftMessage m) {
