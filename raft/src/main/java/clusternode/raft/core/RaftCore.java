@@ -927,6 +927,11 @@ public final class RaftCore {
       }
       return;
     }
+    if (r.matchIndex() > log.lastIndex()) {
+      // A follower of our term can only hold what we sent it, or committed entries we hold (§5.4).
+      throw new IllegalStateException(peer + " claims match " + r.matchIndex() + " beyond our last "
+          + log.lastIndex() + " in term " + term);
+    }
     if (pr.maybeUpdate(r.matchIndex())) {
       if (pr.state != Progress.State.REPLICATE) {
         pr.becomeReplicate();
