@@ -3,6 +3,7 @@ package clusternode.raft.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.raft.core.RaftMessage.AppendEntries;
@@ -301,5 +302,27 @@ class RaftReplicationTest {
     net.collect();
     assertEquals(List.of("a"), net.appliedCommands("n2"));
     assertNull(net.core("n2").leaderId());
+  }
+
+  @Test
+  void readyContractIsStrict() {
+    // etcd's Ready contract: everything is handed out once; reports must match what was handed out.
+    RaftCore c = new RaftCore(TestNet.plainConfig("n1"), "n1", RecoveredState.empty(), new Random(1));
+    assertFalse(c.hasReady(), "a fresh server owes nothing");
+    c.campaign();
+    Ready rd = c.ready();
+    assertEquals(Role.LEADER, rd.softState().role());
+    assertEquals(1, rd.entriesToPersist().size());
+    assertFalse(c.hasReady(), "nothing is handed out twice");
+    c.persisted(1, 99); // wrong term: a stale report is ignored
+    assertEquals(0, c.commitIndex());
+    c.persisted(1, 1);
+    assertEquals(1, c.commitIndex());
+    Ready rd2 = c.ready();
+    assertEquals(1, rd2.committedEntries().size());
+    assertThrows(IllegalStateException.class, () -> c.applied(5), "applied beyond what was handed out");
+    c.advance(rd2);
+    assertEquals(1, c.appliedIndex());
+    assertFalse(c.hasReady());
   }
 }
