@@ -8,7 +8,6 @@ import clusternode.raft.core.RaftMessage.RequestVote;
 import clusternode.raft.core.RaftMessage.RequestVoteResponse;
 import clusternode.raft.core.RaftMessage.TimeoutNow;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -49,7 +48,7 @@ public final class RaftCore {
   private int randomizedElectionTimeout;
   private long ticks;
   private final Map<String, Boolean> votes = new TreeMap<>();
-  private final Map<String, Progress> progress = new TreeMap<>();
+  private final Replicator replicator;
   private String transferTarget;
   private int transferElapsed;
   private boolean timeoutNowSent;
@@ -81,9 +80,26 @@ public final class RaftCore {
     commitIndex = Math.max(snap.index(), Math.min(hs.commitIndex(), log.lastIndex()));
     appliedIndex = snap.index();
     durableIndex = log.lastIndex();
+    // What was read back from disk counts as already reported to the shell.
+    out = new Outputs(log.lastIndex(), snap.index(), hardState(), softState());
+    replicator = new Replicator(config, selfId, log, out, new Replicator.Leadership() {
+      @Override
+      public long term() {
+        return term;
+      }
+
+      @Override
+      public long commitIndex() {
+        return commitIndex;
+      }
+
+      @Override
+      public long readContext() {
+        return reads.lastContext();
+      }
+    });
     refreshMembership();
     becomeFollower(term, null);
-    out = new Outputs(log.lastIndex(), snap.index(), hardState(), softState());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -131,7 +147,7 @@ public final class RaftCore {
 
   /** The leader's matchIndex of a peer, or -1 if not leader or unknown peer (for tests/metrics). */
   public long matchIndexOf(String peer) {
-    Progress pr = progress.get(peer);
+    Progress pr = replicator.get(peer);
     return pr == null ? -1 : pr.match;
   }
 
@@ -139,7 +155,7 @@ public final class RaftCore {
   public RaftStatus status() {
     Map<String, RaftStatus.Peer> peers = new TreeMap<>();
     List<String> active = new ArrayList<>(List.of(selfId));
-    for (Map.Entry<String, Progress> e : progress.entrySet()) {
+    for (Map.Entry<String, Progress> e : replicator.all().entrySet()) {
       Progress pr = e.getValue();
       peers.put(e.getKey(), new RaftStatus.Peer(pr.match, pr.next, pr.state.name(), pr.recentActive));
       if (pr.recentActive) {
@@ -272,10 +288,10 @@ public final class RaftCore {
     transferTarget = target;
     transferElapsed = 0;
     timeoutNowSent = false;
-    if (progress.get(target).match == log.lastIndex()) {
+    if (replicator.get(target).match == log.lastIndex()) {
       sendTimeoutNow(target);
     } else {
-      sendAppends(target);
+      replicator.sendAppends(target);
     }
     return true;
   }
@@ -411,7 +427,7 @@ public final class RaftCore {
     randomizedElectionTimeout = config.electionTimeoutMinTicks()
         + random.nextInt(config.electionTimeoutMaxTicks() - config.electionTimeoutMinTicks() + 1);
     votes.clear();
-    progress.clear();
+    replicator.clear();
     transferTarget = null;
     timeoutNowSent = false;
     for (long id : reads.clear()) {
@@ -476,12 +492,7 @@ public final class RaftCore {
 
   /** The leader tracks every member but itself; a fresh peer starts probing at our log end. */
   private void syncProgress() {
-    progress.keySet().removeIf(id -> !membership.isMember(id));
-    for (String id : membership.members()) {
-      if (!id.equals(selfId) && !progress.containsKey(id)) {
-        progress.put(id, new Progress(log.lastIndex() + 1));
-      }
-    }
+    replicator.sync(membership);
     if (transferTarget != null && !membership.isVoter(transferTarget)) {
       transferTarget = null;
     }
@@ -765,9 +776,7 @@ public final class RaftCore {
 
   private void flushAppends() {
     if (appendsPending && role == Role.LEADER) {
-      for (String peer : progress.keySet()) {
-        sendAppends(peer);
-      }
+      replicator.sendAppendsToAll();
     }
     appendsPending = false;
   }
@@ -777,7 +786,7 @@ public final class RaftCore {
     electionElapsed++;
     if (electionElapsed >= config.electionTimeoutMinTicks()) {
       electionElapsed = 0;
-      if (config.checkQuorum() && !quorumActive()) {
+      if (config.checkQuorum() && !replicator.quorumActive(membership)) {
         becomeFollower(term, null); // §6.2: we may be partitioned away; let the others elect
         return;
       }
@@ -785,112 +794,13 @@ public final class RaftCore {
     if (transferTarget != null && ++transferElapsed >= config.electionTimeoutMinTicks()) {
       transferTarget = null; // §3.10: abort a transfer that did not finish in an election timeout
     }
-    for (Progress pr : progress.values()) {
-      if (pr.state == Progress.State.REPLICATE && !pr.inflight.isEmpty()) {
-        pr.ticksWithoutProgress++;
-      }
-    }
+    replicator.tick();
     if (heartbeatElapsed >= config.heartbeatIntervalTicks()) {
       heartbeatElapsed = 0;
-      heartbeatRound();
+      reads.newContext(ticks);
+      replicator.heartbeatRound();
     }
     maybePromoteLearner();
-  }
-
-  /** Counts voters heard from since the last round, and starts a new round. */
-  private boolean quorumActive() {
-    List<String> active = new ArrayList<>();
-    active.add(selfId);
-    for (Map.Entry<String, Progress> e : progress.entrySet()) {
-      if (e.getValue().recentActive) {
-        active.add(e.getKey());
-      }
-      e.getValue().recentActive = false;
-    }
-    return membership.hasQuorum(active);
-  }
-
-  private void heartbeatRound() {
-    reads.newContext(ticks);
-    // Two heartbeat intervals without an acknowledgement while appends are in flight: assume they
-    // were lost and resend from matchIndex (a false alarm only costs a retransmission).
-    int stallTicks = 2 * config.heartbeatIntervalTicks();
-    for (Map.Entry<String, Progress> e : progress.entrySet()) {
-      String peer = e.getKey();
-      Progress pr = e.getValue();
-      switch (pr.state) {
-        case SNAPSHOT -> sendSnapshotChunk(peer, pr); // resend: the chunk or its answer may be lost
-        case PROBE -> {
-          pr.probeSent = false; // the probe may be lost; probe again
-          if (!sendAppend(peer)) {
-            sendHeartbeat(peer, pr);
-          }
-        }
-        case REPLICATE -> {
-          if (pr.ticksWithoutProgress >= stallTicks) {
-            pr.becomeProbe(); // acknowledgements stopped: messages were lost, find the match again
-            sendAppend(peer);
-          } else {
-            sendHeartbeat(peer, pr);
-          }
-        }
-      }
-    }
-  }
-
-  /**
-   * An empty AppendEntries anchored at matchIndex, which the follower is known to hold, so it
-   * cannot be rejected for a gap while optimistic appends are in flight.
-   */
-  private void sendHeartbeat(String peer, Progress pr) {
-    long prev = log.term(pr.match) == RaftLog.UNKNOWN ? 0 : pr.match;
-    long prevTerm = prev == 0 ? 0 : log.term(prev);
-    long commit = Math.min(commitIndex, prev);
-    pr.commitSent = Math.max(pr.commitSent, commit);
-    send(new AppendEntries(selfId, peer, term, prev, prevTerm, List.of(), commit, reads.lastContext()));
-  }
-
-  /** Sends as many AppendEntries as the follower's state allows (pipelining in REPLICATE). */
-  private void sendAppends(String peer) {
-    for (int i = 0; i <= config.maxInflightAppends() && sendAppend(peer); i++) {
-      // each iteration sends one batch
-    }
-  }
-
-  /** Sends one AppendEntries (or starts a snapshot); false if paused or nothing to send. */
-  private boolean sendAppend(String peer) {
-    Progress pr = progress.get(peer);
-    if (pr == null || pr.isPaused(config.maxInflightAppends())) {
-      return false;
-    }
-    long prev = pr.next - 1;
-    long prevTerm = log.term(prev);
-    if (prevTerm == RaftLog.UNKNOWN) {
-      if (prev > log.lastIndex()) {
-        throw new IllegalStateException("next index " + pr.next + " beyond log end for " + peer);
-      }
-      pr.becomeSnapshot(log.snapshot()); // Raft §7: the entries it needs are compacted
-      sendSnapshotChunk(peer, pr);
-      return false;
-    }
-    List<Entry> entries = pr.next <= log.lastIndex()
-        ? log.slice(pr.next, log.lastIndex(), config.maxEntriesPerAppend(), config.maxBytesPerAppend())
-        : List.of();
-    if (entries.isEmpty() && pr.state == Progress.State.REPLICATE) {
-      return false;
-    }
-    send(new AppendEntries(selfId, peer, term, prev, prevTerm, entries, commitIndex, reads.lastContext()));
-    pr.commitSent = Math.max(pr.commitSent, Math.min(commitIndex, prev + entries.size()));
-    pr.sent(prev + entries.size(), !entries.isEmpty());
-    return true;
-  }
-
-  private void sendSnapshotChunk(String peer, Progress pr) {
-    Snapshot s = pr.pendingSnapshot;
-    int from = (int) pr.snapshotOffset;
-    int to = (int) Math.min(s.data().length, from + (long) config.snapshotChunkBytes());
-    send(new InstallSnapshot(selfId, peer, term, s.index(), s.term(), s.membership(), from,
-        Arrays.copyOfRange(s.data(), from, to), to == s.data().length));
   }
 
   private void sendTimeoutNow(String peer) {
@@ -902,83 +812,30 @@ public final class RaftCore {
     if (m instanceof AppendEntries || m instanceof InstallSnapshot) {
       throw new IllegalStateException("two leaders in term " + term + ": " + selfId + " and " + m.from());
     }
-    Progress pr = progress.get(m.from());
+    String peer = m.from();
+    Progress pr = replicator.get(peer);
     if (pr == null) {
       return; // not a member (any more)
     }
+    pr.recentActive = true;
     if (m instanceof AppendEntriesResponse r) {
-      pr.recentActive = true;
-      handleAppendResponse(m.from(), pr, r);
-    } else if (m instanceof InstallSnapshotResponse r) {
-      pr.recentActive = true;
-      handleSnapshotResponse(m.from(), pr, r);
+      ackReadContext(peer, pr, r.context());
+      if (replicator.onAppendResponse(peer, r)) {
+        onMatchAdvanced(peer, pr);
+      }
+      if (r.success() && role == Role.LEADER) {
+        replicator.afterAck(peer);
+      }
+    } else if (m instanceof InstallSnapshotResponse r && replicator.onSnapshotResponse(peer, r)) {
+      onMatchAdvanced(peer, pr);
     }
   }
 
-  private void handleAppendResponse(String peer, Progress pr, AppendEntriesResponse r) {
-    ackReadContext(peer, pr, r.context());
-    if (role != Role.LEADER) {
-      return;
-    }
-    if (!r.success()) {
-      if (pr.maybeDecrease(r.rejectedIndex(), nextHint(r))) {
-        sendAppend(peer);
-      }
-      return;
-    }
-    if (pr.maybeUpdate(r.matchIndex())) {
-      if (pr.state != Progress.State.REPLICATE) {
-        pr.becomeReplicate();
-      }
-      maybeCommit();
-      if (role != Role.LEADER) {
-        return;
-      }
-      if (peer.equals(transferTarget) && pr.match == log.lastIndex() && !timeoutNowSent) {
-        sendTimeoutNow(peer);
-      }
-    } else if (pr.state == Progress.State.PROBE && r.matchIndex() == pr.match && pr.match == pr.next - 1) {
-      pr.becomeReplicate(); // our probe at matchIndex was confirmed (e.g. an empty follower)
-    }
-    sendAppends(peer);
-    sendCommitIfBehind(peer, pr);
-  }
-
-  /** A follower that holds committed entries but was not told they are committed yet. */
-  private void sendCommitIfBehind(String peer, Progress pr) {
-    if (pr.state != Progress.State.SNAPSHOT && Math.min(commitIndex, pr.match) > pr.commitSent) {
-      sendHeartbeat(peer, pr);
-    }
-  }
-
-  /** Fast back-tracking: skip the follower's whole conflicting term at once. */
-  private long nextHint(AppendEntriesResponse r) {
-    if (r.conflictTerm() == 0) {
-      return r.conflictIndex();
-    }
-    long last = log.lastIndexOfTerm(r.conflictTerm(), r.rejectedIndex());
-    return last == RaftLog.UNKNOWN ? r.conflictIndex() : last + 1;
-  }
-
-  private void handleSnapshotResponse(String peer, Progress pr, InstallSnapshotResponse r) {
-    if (pr.state != Progress.State.SNAPSHOT || r.lastIncludedIndex() != pr.pendingSnapshot.index()) {
-      if (r.done() && pr.maybeUpdate(r.lastIncludedIndex())) {
-        pr.becomeProbe();
-        sendAppend(peer);
-      }
-      return;
-    }
-    if (r.done()) {
-      pr.maybeUpdate(r.lastIncludedIndex());
-      pr.becomeProbe();
-      sendAppend(peer);
-    } else if (r.nextOffset() > pr.snapshotOffset && r.nextOffset() < pr.pendingSnapshot.data().length) {
-      pr.snapshotOffset = r.nextOffset(); // progress: send the next chunk at once
-      sendSnapshotChunk(peer, pr);
-    } else if (r.nextOffset() < pr.snapshotOffset) {
-      // The follower wants an earlier chunk (or the answer is stale). Do not answer at once, or
-      // duplicated answers would multiply into parallel transfers; the next heartbeat resends.
-      pr.snapshotOffset = r.nextOffset();
+  private void onMatchAdvanced(String peer, Progress pr) {
+    maybeCommit();
+    if (role == Role.LEADER && peer.equals(transferTarget) && pr.match == log.lastIndex()
+        && !timeoutNowSent) {
+      sendTimeoutNow(peer); // dissertation §3.10: the target is up to date, hand over
     }
   }
 
@@ -989,7 +846,7 @@ public final class RaftCore {
       if (v.equals(selfId)) {
         matches.add(durableIndex);
       } else {
-        Progress pr = progress.get(v);
+        Progress pr = replicator.get(v);
         matches.add(pr == null ? 0 : pr.match);
       }
     }
@@ -1014,9 +871,9 @@ public final class RaftCore {
     if (!waiting.isEmpty()) {
       startReads(waiting);
     }
-    for (Map.Entry<String, Progress> e : progress.entrySet()) {
-      sendAppends(e.getKey());
-      sendCommitIfBehind(e.getKey(), e.getValue()); // tell followers the new commit index promptly
+    for (String peer : replicator.peers()) {
+      replicator.sendAppends(peer);
+      replicator.sendCommitIfBehind(peer); // tell followers the new commit index promptly
     }
   }
 
@@ -1029,7 +886,7 @@ public final class RaftCore {
       return;
     }
     for (String learner : membership.learners()) {
-      Progress pr = progress.get(learner);
+      Progress pr = replicator.get(learner);
       if (pr != null && pr.match + config.learnerPromotionLagEntries() >= log.lastIndex()) {
         appendAsLeader(EntryType.CONFIG, membership.promoted(learner).encode());
         return;
@@ -1051,9 +908,7 @@ public final class RaftCore {
     for (long id : requestIds) {
       reads.add(id, commitIndex, ctx, selfId, membership.isVoter(selfId));
     }
-    for (Map.Entry<String, Progress> e : progress.entrySet()) {
-      sendHeartbeat(e.getKey(), e.getValue());
-    }
+    replicator.heartbeatAll();
   }
 
   private void ackReadContext(String peer, Progress pr, long context) {
@@ -1078,7 +933,7 @@ public final class RaftCore {
       if (v.equals(selfId)) {
         acked.add(Long.MAX_VALUE);
       } else {
-        Progress pr = progress.get(v);
+        Progress pr = replicator.get(v);
         acked.add(pr == null ? 0 : pr.ackedContext);
       }
     }

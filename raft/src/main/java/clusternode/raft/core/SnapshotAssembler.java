@@ -1,10 +1,11 @@
 package clusternode.raft.core;
 
-import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 
 /**
- * A follower's partly received snapshot (Raft §7, Figure 13): chunks must arrive in order; a
- * chunk at offset 0 starts over. Lives only in memory: after a crash the leader starts again.
+ * A follower's partly received snapshot (Raft §7, Figure 13): chunks must arrive in order; the
+ * first chunk of a different snapshot starts over. Lives only in memory: after a crash the
+ * follower answers "offset 0" and the leader starts again.
  */
 final class SnapshotAssembler {
   /** Java arrays cannot grow past this; a larger snapshot must be refused, not corrupted. */
@@ -13,7 +14,9 @@ final class SnapshotAssembler {
   private final long index;
   private final long term;
   private final Membership membership;
-  private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+  /** Received bytes (a plain growable array: the core imports nothing from java.io). */
+  private byte[] buf = new byte[0];
+  private int size;
 
   SnapshotAssembler(long index, long term, Membership membership) {
     this.index = index;
@@ -27,19 +30,24 @@ final class SnapshotAssembler {
 
   boolean accepts(RaftMessage.InstallSnapshot is) {
     return sameSnapshot(is)
-        && is.offset() == buf.size()
-        && buf.size() + (long) is.chunk().length <= MAX_SNAPSHOT_BYTES;
+        && is.offset() == size
+        && size + (long) is.chunk().length <= MAX_SNAPSHOT_BYTES;
   }
 
   void add(byte[] chunk) {
-    buf.write(chunk, 0, chunk.length);
+    if (size + chunk.length > buf.length) {
+      long grown = Math.max((long) size + chunk.length, 2L * buf.length);
+      buf = Arrays.copyOf(buf, (int) Math.min(grown, MAX_SNAPSHOT_BYTES));
+    }
+    System.arraycopy(chunk, 0, buf, size, chunk.length);
+    size += chunk.length;
   }
 
   long size() {
-    return buf.size();
+    return size;
   }
 
   Snapshot build() {
-    return new Snapshot(index, term, membership, buf.toByteArray());
+    return new Snapshot(index, term, membership, Arrays.copyOf(buf, size));
   }
 }

@@ -138,6 +138,7 @@ class RaftElectionTest {
 
   @Test
   void voteIsPersistedBeforeItIsSent() {
+    // Raft §5.2, Figure 2: votedFor is persistent state, "updated on stable storage before responding".
     // Raft Figure 2: votedFor is persistent state "updated on stable storage before responding".
     RaftCore c = single("n1", TestNet.plainConfig("n1", "n2", "n3"), RecoveredState.empty());
     c.step(new RequestVote("n2", "n1", 1, 0, 0, false, false));

@@ -73,6 +73,7 @@ class RaftReadAndTransferTest {
 
   @Test
   void followerRejectsReadWithLeaderHint() {
+    // Dissertation §6.4: only the leader serves ReadIndex; a follower names the leader to ask.
     TestNet net = threeWithLeader(TestNet.plainConfig("n1", "n2", "n3"));
     net.core("n2").readIndex(5);
     net.collect();
@@ -104,6 +105,41 @@ class RaftReadAndTransferTest {
     l.readIndex(2);
     net.collect(leader);
     assertEquals(1, net.readStates.get(leader).size(), "lease expired: no answer without a round");
+  }
+
+  @Test
+  void deposedLeaderLeaseEndsBeforeANewLeaderCanCommit() {
+    // Dissertation §6.4.1: the lease must end before the followers stop honouring the leader
+    // (stickiness), or a deposed leader serves reads that miss writes of the new leader.
+    RaftConfig cfg = TestNet.plainConfig("n1", "n2", "n3").withTimeouts(10, 11, 2).withFlags(true, true, true);
+    TestNet net = new TestNet(cfg, "n1", "n2", "n3");
+    for (int i = 0; i < 300 && net.leader() == null; i++) {
+      net.tickAll(1);
+    }
+    String old = net.leader();
+    net.tickAll(2);
+    net.isolate(old);
+    long requestId = 100;
+    java.util.Map<Long, Long> floorAtRequest = new java.util.HashMap<>();
+    boolean newLeaderCommitted = false;
+    for (int t = 0; t < 40; t++) {
+      net.tickAll(1);
+      long floor = 0;
+      for (RaftCore c : net.cores.values()) {
+        floor = Math.max(floor, c.commitIndex());
+      }
+      newLeaderCommitted |= floor > net.core(old).commitIndex();
+      if (net.core(old).role() == Role.LEADER) {
+        floorAtRequest.put(requestId, floor);
+        net.core(old).readIndex(requestId++);
+        net.collect(old);
+      }
+    }
+    assertTrue(newLeaderCommitted, "the majority elected a leader that committed");
+    assertFalse(net.readStates.get(old).isEmpty(), "the lease served some reads at first");
+    for (ReadState rs : net.readStates.get(old)) {
+      assertTrue(rs.index() >= floorAtRequest.get(rs.requestId()), "stale read " + rs);
+    }
   }
 
   @Test
@@ -159,6 +195,7 @@ class RaftReadAndTransferTest {
 
   @Test
   void transferRejectsNonVoters() {
+    // Dissertation §3.10: leadership goes to another voting member only.
     TestNet net = threeWithLeader(TestNet.plainConfig("n1", "n2", "n3"));
     assertFalse(net.core("n1").transferLeadership("n9"));
     assertFalse(net.core("n1").transferLeadership("n1"));

@@ -3,6 +3,7 @@ package clusternode.raft.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.raft.core.RaftMessage.AppendEntries;
@@ -46,6 +47,7 @@ class RaftReplicationTest {
 
   @Test
   void followerRejectsProposalWithLeaderHint() {
+    // Raft §8: a follower rejects a client request and supplies the most recent leader it knows.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     Proposal p = net.propose("n2", "x");
@@ -91,6 +93,8 @@ class RaftReplicationTest {
 
   @Test
   void leaderSendsBeforePersistingAndFollowerAnswersAfter() {
+    // Dissertation §10.2.1: the leader writes to its disk in parallel with replicating; a follower
+    // acknowledges only what it persisted.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     net.core("n1").propose("x".getBytes());
@@ -239,6 +243,7 @@ class RaftReplicationTest {
 
   @Test
   void batchesAreBoundedByBytes() {
+    // Dissertation §10.2.1 (batching), bounded so one message never grows without limit.
     RaftConfig cfg = TestNet.plainConfig("n1", "n2").withLimits(100, 250, 1, 1024);
     TestNet net = new TestNet(cfg, "n1", "n2");
     net.elect("n1");
@@ -251,6 +256,8 @@ class RaftReplicationTest {
 
   @Test
   void lostAppendsAreRecoveredByProbing() {
+    // Raft §5.3: "the leader retries AppendEntries RPCs indefinitely ... until all followers
+    // eventually store all log entries".
     // A follower that lost pipelined appends falls back to probing and catches up.
     RaftConfig cfg = TestNet.plainConfig("n1", "n2", "n3").withLimits(1, 1 << 20, 4, 1024);
     TestNet net = new TestNet(cfg, "n1", "n2", "n3");
@@ -267,6 +274,7 @@ class RaftReplicationTest {
 
   @Test
   void committedEntriesAreDeliveredOnceInOrder() {
+    // Raft §5.3 / Figure 2: apply committed entries in log order, each exactly once.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     for (int i = 0; i < 5; i++) {
@@ -283,6 +291,8 @@ class RaftReplicationTest {
 
   @Test
   void restartedServerReappliesCommittedEntriesFromItsLog() {
+    // Raft Figure 2: commitIndex and lastApplied are volatile; after a restart the state machine is
+    // rebuilt from the snapshot and the durable log.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     net.propose("n1", "a");
@@ -292,5 +302,27 @@ class RaftReplicationTest {
     net.collect();
     assertEquals(List.of("a"), net.appliedCommands("n2"));
     assertNull(net.core("n2").leaderId());
+  }
+
+  @Test
+  void readyContractIsStrict() {
+    // etcd's Ready contract: everything is handed out once; reports must match what was handed out.
+    RaftCore c = new RaftCore(TestNet.plainConfig("n1"), "n1", RecoveredState.empty(), new Random(1));
+    assertFalse(c.hasReady(), "a fresh server owes nothing");
+    c.campaign();
+    Ready rd = c.ready();
+    assertEquals(Role.LEADER, rd.softState().role());
+    assertEquals(1, rd.entriesToPersist().size());
+    assertFalse(c.hasReady(), "nothing is handed out twice");
+    c.persisted(1, 99); // wrong term: a stale report is ignored
+    assertEquals(0, c.commitIndex());
+    c.persisted(1, 1);
+    assertEquals(1, c.commitIndex());
+    Ready rd2 = c.ready();
+    assertEquals(1, rd2.committedEntries().size());
+    assertThrows(IllegalStateException.class, () -> c.applied(5), "applied beyond what was handed out");
+    c.advance(rd2);
+    assertEquals(1, c.appliedIndex());
+    assertFalse(c.hasReady());
   }
 }

@@ -75,6 +75,9 @@ final class RaftSimulation {
     ClientSessions sessions = new ClientSessions(SESSION_IDLE_ENTRIES);
     long lastCommit;
     long lastLeaderTermChecked = -1;
+    /** Clock drift: this server misses every skipEvery-th tick (0 = a perfect clock). */
+    long skipEvery;
+    long skipPhase;
 
     SimNode(String id) {
       this.id = id;
@@ -107,6 +110,12 @@ final class RaftSimulation {
       SimNode node = new SimNode(id);
       RaftConfig own = i < voters ? config : config.withInitialVoters(List.of());
       node.core = new RaftCore(own, id, RecoveredState.empty(), new Random(rng.nextLong()));
+      if (rng.nextBoolean()) {
+        // Slow clocks, but within the drift the lease tolerates: at most one missed tick per
+        // minimum election timeout.
+        node.skipEvery = config.electionTimeoutMinTicks() + 1 + rng.nextInt(3 * config.electionTimeoutMinTicks());
+        node.skipPhase = rng.nextInt((int) node.skipEvery);
+      }
       nodes.put(id, node);
     }
   }
@@ -151,7 +160,7 @@ final class RaftSimulation {
     } else if (r < 954) {
       crashOne();
     } else if (r < 955) {
-      tickAll();
+      campaignSomewhere();
     } else if (r < 975) {
       restartOne();
     } else if (r < 985) {
@@ -161,7 +170,7 @@ final class RaftSimulation {
     } else if (r < 995) {
       changeMembership();
     } else {
-      tickAll();
+      campaignSomewhere();
     }
   }
 
@@ -181,6 +190,7 @@ final class RaftSimulation {
     deliver(f.message());
   }
 
+  /** Debugging aid: set it before replaying a seed to print every delivery. Off in tests. */
   static boolean trace = false;
 
   private void deliver(RaftMessage m) {
@@ -198,9 +208,17 @@ final class RaftSimulation {
   private void tickAll() {
     now++;
     for (SimNode n : nodes.values()) {
-      if (n.core != null) {
+      boolean missed = n.skipEvery > 0 && (now + n.skipPhase) % n.skipEvery == 0;
+      if (n.core != null && !missed) {
         n.core.tick();
         handleReady(n);
+      }
+    }
+    // Every tick, each server that believes it leads may get a read: a deposed leader whose lease
+    // outlived its leadership would answer stale in exactly these moments.
+    for (SimNode n : nodes.values()) {
+      if (n.core != null && n.core.role() == Role.LEADER && rng.nextInt(3) == 0) {
+        read(n);
       }
     }
   }
@@ -224,9 +242,12 @@ final class RaftSimulation {
   private void readSomewhere() {
     // Mostly at a server that believes it leads (deposed leaders included: the interesting case).
     SimNode n = rng.nextInt(4) != 0 && randomLeader() != null ? randomLeader() : randomLive();
-    if (n == null) {
-      return;
+    if (n != null) {
+      read(n);
     }
+  }
+
+  private void read(SimNode n) {
     long id = nextReadId++;
     long floor = 0;
     for (SimNode o : nodes.values()) {
@@ -258,6 +279,15 @@ final class RaftSimulation {
       p = p.withPartitions(List.of(Set.copyOf(shuffled.subList(0, cut))));
     }
     plan = p;
+  }
+
+  /** A server whose election timer fires early (etcd's MsgHup); stickiness still applies. */
+  private void campaignSomewhere() {
+    SimNode n = randomLive();
+    if (n != null) {
+      n.core.campaign();
+      handleReady(n);
+    }
   }
 
   private void crashOne() {
@@ -381,13 +411,18 @@ final class RaftSimulation {
       // vote sent too early would be forgotten and given twice.
       boolean voted = rd.hardState() != null && rd.hardState().votedFor() != null;
       if (crashesEnabled && rng.nextInt(voted ? 20 : 4000) == 0) {
-        crash(n); // crash before the fsync: everything in this Ready but messagesNow is lost
+        // Crash before the fsync completed: messagesNow are out, messagesAfterPersist are not, and
+        // the disk holds nothing of this Ready or, with a torn write, the state and a prefix.
+        if (rng.nextBoolean()) {
+          persist(n, rd, rng.nextInt(rd.entriesToPersist().size() + 1));
+        }
+        crash(n);
         if (rng.nextBoolean()) {
           restart(n); // a supervisor restarts it at once, while its messages are still in flight
         }
         return;
       }
-      persist(n, rd);
+      persist(n, rd, rd.entriesToPersist().size());
       rd.messagesAfterPersist().forEach(this::send);
       apply(n, rd);
       checkReads(n, rd);
@@ -405,7 +440,8 @@ final class RaftSimulation {
     }
   }
 
-  private void persist(SimNode n, Ready rd) {
+  /** Writes the Ready in the order a shell must: state, snapshots, truncation, then entries. */
+  private void persist(SimNode n, Ready rd, int entryCount) {
     if (rd.hardState() != null) {
       n.diskHardState = rd.hardState();
     }
@@ -423,7 +459,7 @@ final class RaftSimulation {
     if (rd.truncateFromIndex() > 0) {
       n.diskEntries.removeIf(e -> e.index() >= rd.truncateFromIndex());
     }
-    for (Entry e : rd.entriesToPersist()) {
+    for (Entry e : rd.entriesToPersist().subList(0, entryCount)) {
       long last = n.diskEntries.isEmpty()
           ? (n.diskSnapshot == null ? 0 : n.diskSnapshot.index())
           : n.diskEntries.get(n.diskEntries.size() - 1).index();

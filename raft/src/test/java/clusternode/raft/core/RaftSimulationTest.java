@@ -5,12 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs the deterministic simulation over many seeds. {@code -Draft.sim.seeds=N} and
- * {@code -Draft.sim.steps=M} make longer runs; {@code -Draft.sim.firstSeed=S} starts elsewhere.
+ * Runs the deterministic simulation over many seeds, 1, 2, 3, ... Every seed replays exactly.
+ *
+ * <p>By default it runs at least {@value #MIN_SEEDS} seeds and then keeps going while it is within
+ * a time budget ({@code -Draft.sim.budgetSeconds}, default 40) up to {@value #MAX_SEEDS} seeds, so
+ * a fast machine checks more schedules and a loaded one still finishes. {@code -Draft.sim.seeds=N}
+ * runs exactly N seeds (e.g. 100000 for a long run); {@code -Draft.sim.steps=M} sets the steps per
+ * seed; {@code -Draft.sim.firstSeed=S} starts elsewhere.
  */
 class RaftSimulationTest {
-  private static final long SEEDS = Long.getLong("raft.sim.seeds", 600);
-  private static final long STEPS = Long.getLong("raft.sim.steps", 3000);
+  private static final long MIN_SEEDS = 1000;
+  private static final long MAX_SEEDS = 20_000;
+  private static final Long EXACT_SEEDS = Long.getLong("raft.sim.seeds");
+  private static final long BUDGET_NANOS = Long.getLong("raft.sim.budgetSeconds", 40) * 1_000_000_000L;
+  private static final long STEPS = Long.getLong("raft.sim.steps", 4000);
   private static final long FIRST_SEED = Long.getLong("raft.sim.firstSeed", 1);
   private static final long LIVENESS_TICKS = 2000;
 
@@ -26,7 +34,8 @@ class RaftSimulationTest {
     long transfers = 0;
     long configChanges = 0;
     long worstLiveness = 0;
-    for (long seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    long seeds = 0;
+    for (long seed = FIRST_SEED; keepGoing(seeds, start); seed++, seeds++) {
       RaftSimulation sim = new RaftSimulation(seed);
       sim.run(STEPS);
       long ticks = sim.healAndAwaitCommit(LIVENESS_TICKS);
@@ -47,7 +56,15 @@ class RaftSimulationTest {
         "raft simulation: %d seeds, %d steps, %.1f s (proposals %d, client commands applied %d,"
             + " crashes %d, snapshots installed %d, reads %d, transfers %d, config changes %d,"
             + " worst ticks to commit after heal %d)%n",
-        SEEDS, steps, seconds, proposals, commits, crashes, snapshots, reads, transfers,
+        seeds, steps, seconds, proposals, commits, crashes, snapshots, reads, transfers,
         configChanges, worstLiveness);
+  }
+
+  private static boolean keepGoing(long seedsDone, long startNanos) {
+    if (EXACT_SEEDS != null) {
+      return seedsDone < EXACT_SEEDS;
+    }
+    return seedsDone < MIN_SEEDS
+        || (seedsDone < MAX_SEEDS && System.nanoTime() - startNanos < BUDGET_NANOS);
   }
 }

@@ -98,6 +98,7 @@ class RaftSnapshotAndMembershipTest {
 
   @Test
   void restartFromSnapshotAndLog() {
+    // Raft §7: on restart the server loads its snapshot and replays the log entries after it.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     for (int i = 0; i < 4; i++) {
@@ -143,6 +144,7 @@ class RaftSnapshotAndMembershipTest {
 
   @Test
   void learnerNeverCampaigns() {
+    // Dissertation §4.2.1: non-voting members do not start elections.
     RaftConfig cfg = TestNet.plainConfig("n1", "n2", "n3");
     TestNet net = new TestNet(cfg, "n1", "n2", "n3");
     net.add("n4", cfg.withInitialVoters(List.of()), RecoveredState.empty());
@@ -175,6 +177,7 @@ class RaftSnapshotAndMembershipTest {
 
   @Test
   void removingAVoterShrinksTheQuorum() {
+    // Dissertation §4.1: majorities are counted in the latest configuration in the log.
     TestNet net = new TestNet(TestNet.plainConfig("n1", "n2", "n3"), "n1", "n2", "n3");
     net.elect("n1");
     net.core("n1").proposeRemove("n3");
@@ -191,6 +194,7 @@ class RaftSnapshotAndMembershipTest {
 
   @Test
   void invalidMembershipChangesAreRejected() {
+    // Dissertation §4.1: one server added or removed at a time; a cluster keeps at least one voter.
     TestNet net = new TestNet(TestNet.plainConfig("n1"), "n1");
     net.elect("n1");
     assertEquals(Role.LEADER, net.core("n1").role());
