@@ -1,0 +1,199 @@
+package clusternode.pbft.shell;
+
+import static clusternode.protocols.testing.LoopbackCluster.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import clusternode.pbft.PbftProvider;
+import clusternode.pbft.core.Byzantine;
+import clusternode.pbft.core.PbftStatus;
+import clusternode.protocols.kv.KvOp;
+import clusternode.protocols.kv.KvResult;
+import clusternode.protocols.kv.KvStore;
+import clusternode.protocols.statemachine.Replicated.ReadConsistency;
+import clusternode.protocols.testing.LoopbackCluster;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Four PBFT replicas in four ActorSystems on loopback, with real Ed25519 keys and real disks:
+ * writes commit and f+1 replies agree; a lying replica does not fool the client; an equivocating
+ * or silent primary is replaced by a view change and writes continue.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PbftClusterTest {
+  private static final List<String> IDS = List.of("n1", "n2", "n3", "n4");
+  private static final Map<String, PbftReplicated> replicas = new ConcurrentHashMap<>();
+  private static LoopbackCluster cluster;
+
+  @BeforeAll
+  static void start() throws IOException {
+    Path dir = Files.createTempDirectory("pbft-cluster-test");
+    String keys = PbftKeys.generate(dir.resolve("keys"), IDS);
+    Config conf = ConfigFactory.parseString(keys + """
+        cluster-node.pbft {
+          view-change-timeout = 600ms
+          status-interval = 100ms
+          client-retransmit-interval = 300ms
+          request-timeout = 15s
+          checkpoint-interval = 8
+          log-window = 32
+        }
+        """);
+    cluster = LoopbackCluster.start(IDS, conf, (ctx, node) -> {
+      String id = node.transport().selfId();
+      PbftSettings settings = PbftSettings.fromConfig(node.system().settings().config(), node.transport().peers());
+      PbftStorage storage;
+      try {
+        storage = PbftStorage.open(dir.resolve(id));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      var ref = ctx.spawn(PbftReplica.create(node.transport(), settings, storage,
+          PbftProvider.machines(node.system().settings().config(), Set.of("pbft")), new PbftMetrics(node.metrics())),
+          PbftReplica.NAME);
+      replicas.put(id, new PbftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
+    });
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private static PbftStatus status(String id) {
+    return replicas.get(id).status().toCompletableFuture().join();
+  }
+
+  private static KvResult put(String via, String key, String value) {
+    return KvResult.decode(replicas.get(via).command(KvStore.NAME, KvOp.encode(new KvOp.Put(key, bytes(value))))
+        .toCompletableFuture().join());
+  }
+
+  private static KvResult get(String via, String key, ReadConsistency consistency) {
+    return KvResult.decode(replicas.get(via).query(KvStore.NAME, KvOp.encode(new KvOp.Get(key)), consistency)
+        .toCompletableFuture().join());
+  }
+
+  private static void mode(String id, Byzantine mode) {
+    replicas.get(id).setByzantine(mode).toCompletableFuture().join();
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static String primary() {
+    return status("n1").primary();
+  }
+
+  @Test
+  @Order(1)
+  void writesCommitAndEveryReplicaExecutesThem() {
+    assertEquals(KvResult.Status.OK, put("n2", "a", "1").status());
+    assertArrayEquals(bytes("1"), get("n3", "a", ReadConsistency.LINEARIZABLE).value());
+    // Many clients at once: batching, and replies from f+1 replicas agree for each.
+    List<CompletableFuture<byte[]>> writes = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      String via = IDS.get(i % IDS.size());
+      writes.add(replicas.get(via).command(KvStore.NAME, KvOp.encode(new KvOp.Put("k" + i, bytes("v" + i))))
+          .toCompletableFuture());
+    }
+    writes.forEach(w -> assertEquals(KvResult.Status.OK, KvResult.decode(w.join()).status()));
+    try {
+      await("every replica executed every write", 30, () -> IDS.stream()
+          .allMatch(id -> get(id, "k39", ReadConsistency.LOCAL).status() == KvResult.Status.OK));
+    } catch (AssertionError e) {
+      IDS.forEach(id -> System.out.println(status(id) + " " + cluster.node(id).metrics().renderPrometheus().lines()
+          .filter(l -> l.startsWith("pbft_rejected")).toList()));
+      throw e;
+    }
+    long executed = status("n1").lastExecuted();
+    await("the same sequence everywhere", 30, () -> IDS.stream().allMatch(id -> status(id).lastExecuted() == executed));
+    assertTrue(status("n1").stableCheckpoint() > 0, "checkpoints became stable: " + status("n1"));
+  }
+
+  @Test
+  @Order(2)
+  void aLyingReplicaDoesNotFoolTheClient() {
+    String liar = IDS.stream().filter(id -> !id.equals(primary())).findFirst().orElseThrow();
+    mode(liar, Byzantine.LIE);
+    try {
+      for (int i = 0; i < 5; i++) {
+        assertEquals(KvResult.Status.OK, put("n1", "lie" + i, "truth" + i).status());
+        assertArrayEquals(bytes("truth" + i), get(liar, "lie" + i, ReadConsistency.LINEARIZABLE).value(),
+            "a read through the liar's own node still needs f+1 matching replies");
+      }
+    } finally {
+      mode(liar, Byzantine.HONEST);
+    }
+  }
+
+  @Test
+  @Order(3)
+  void anEquivocatingPrimaryIsReplacedAndWritesContinue() {
+    viewChangeUnder(Byzantine.EQUIVOCATE);
+  }
+
+  @Test
+  @Order(4)
+  void aSilentPrimaryIsReplacedAndWritesContinue() {
+    viewChangeUnder(Byzantine.SILENT);
+  }
+
+  @Test
+  @Order(5)
+  void forgedSignaturesNeverCountAndAreCounted() {
+    String forger = IDS.stream().filter(id -> !id.equals(primary())).findFirst().orElseThrow();
+    mode(forger, Byzantine.FORGE);
+    try {
+      for (int i = 0; i < 3; i++) {
+        assertEquals(KvResult.Status.OK, put("n1", "forge" + i, "x").status());
+      }
+      String witness = IDS.stream().filter(id -> !id.equals(forger)).findFirst().orElseThrow();
+      String metrics = cluster.node(witness).metrics().renderPrometheus();
+      assertTrue(metrics.contains("pbft_rejected_messages_total{reason=\"bad-signature\"}"), metrics);
+    } finally {
+      mode(forger, Byzantine.HONEST);
+    }
+  }
+
+  private static void viewChangeUnder(Byzantine mode) {
+    String faulty = primary();
+    long before = status("n1").view();
+    mode(faulty, mode);
+    try {
+      String via = IDS.stream().filter(id -> !id.equals(faulty)).findFirst().orElseThrow();
+      for (int i = 0; i < 3; i++) {
+        assertEquals(KvResult.Status.OK, put(via, mode.label() + i, "v" + i).status());
+      }
+      await("honest replicas moved past the faulty primary's view", 20, () -> IDS.stream()
+          .filter(id -> !id.equals(faulty)).allMatch(id -> status(id).view() > before && status(id).active()));
+      String now = status(via).primary();
+      assertTrue(!now.equals(faulty), "the new primary " + now + " is not the faulty " + faulty);
+      assertArrayEquals(bytes("v2"), get(via, mode.label() + "2", ReadConsistency.LINEARIZABLE).value());
+    } finally {
+      mode(faulty, Byzantine.HONEST);
+    }
+  }
+}
