@@ -54,8 +54,8 @@ class PbftClusterTest {
           status-interval = 100ms
           client-retransmit-interval = 300ms
           request-timeout = 15s
-          checkpoint-interval = 8
-          log-window = 32
+          checkpoint-interval = 4
+          log-window = 16
         }
         """);
     cluster = LoopbackCluster.start(IDS, conf, (ctx, node) -> {
@@ -127,6 +127,9 @@ class PbftClusterTest {
       IDS.forEach(id -> System.out.println(status(id) + " " + cluster.node(id).metrics().renderPrometheus().lines()
           .filter(l -> l.startsWith("pbft_rejected")).toList()));
       throw e;
+    }
+    for (int i = 0; i < 5; i++) {
+      assertEquals(KvResult.Status.OK, put(IDS.get(i % IDS.size()), "seq" + i, "x").status());
     }
     long executed = status("n1").lastExecuted();
     await("the same sequence everywhere", 30, () -> IDS.stream().allMatch(id -> status(id).lastExecuted() == executed));
