@@ -10,6 +10,7 @@ import clusternode.pbft.shell.PbftReplica;
 import clusternode.pbft.shell.PbftReplicated;
 import clusternode.pbft.shell.PbftSettings;
 import clusternode.pbft.shell.PbftStorage;
+import clusternode.pbft.core.Recovered;
 import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.peers.PeerDirectory;
 import clusternode.protocols.spi.ProtocolContext;
@@ -58,18 +59,17 @@ public final class PbftProvider implements ProtocolProvider {
     PbftMetrics metrics = new PbftMetrics(context.metrics());
     Path dir = context.dataDir().resolve(PbftReplica.NAME);
     PbftStorage storage;
+    Recovered recovered;
     try {
       storage = PbftStorage.open(dir);
+      recovered = storage.recover();
+    } catch (PbftStorage.CorruptException e) {
+      throw new ProtocolStartException(e.getMessage(), e);
     } catch (IOException e) {
       throw new ProtocolStartException("pbft storage in " + dir + ": " + e.getMessage(), e);
     }
-    ActorRef<PbftReplica.Command> replica;
-    try {
-      replica = context.spawn(PbftReplica.create(context.transport(), settings, storage,
-          machines(context.config(), enabled), metrics), PbftReplica.NAME);
-    } catch (RuntimeException e) {
-      throw new ProtocolStartException("pbft: " + e.getMessage(), e);
-    }
+    ActorRef<PbftReplica.Command> replica = context.spawn(PbftReplica.create(context.transport(), settings, storage,
+        recovered, machines(context.config(), enabled), metrics), PbftReplica.NAME);
     PbftReplicated pbft = new PbftReplicated(replica, context.system().scheduler(), settings.requestTimeout());
     context.provide(PbftReplica.NAME, pbft);
     boolean raftToo = enabled.contains(RAFT);

@@ -69,7 +69,7 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   private boolean flushScheduled;
 
   private PbftReplica(ActorContext<Command> context, Transport transport, PbftSettings settings, PbftStorage storage,
-      StateMachines machines, PbftMetrics metrics) throws IOException {
+      Recovered recovered, StateMachines machines, PbftMetrics metrics) {
     super(context);
     this.transport = transport;
     this.settings = settings;
@@ -78,7 +78,6 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
     this.machines = machines;
     String self = transport.selfId();
     Ed25519Crypto crypto = new Ed25519Crypto(settings.privateKey(), settings.publicKeys());
-    Recovered recovered = storage.recover();
     this.core = new PbftCore(settings.core(), self, crypto, new MachinesApp(machines),
         new Random(self.hashCode() * 0x9E3779B97F4A7C15L ^ System.nanoTime()), recovered);
     // Timestamps from the wall clock (microseconds): a restarted node never reuses one.
@@ -93,11 +92,15 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
     scheduleFlush();
   }
 
+  /**
+   * @param recovered what {@code storage.recover()} returned; read before spawning so a corrupt
+   *     disk stops the node at start-up with one line, not later inside the actor
+   */
   public static Behavior<Command> create(Transport transport, PbftSettings settings, PbftStorage storage,
-      StateMachines machines, PbftMetrics metrics) {
+      Recovered recovered, StateMachines machines, PbftMetrics metrics) {
     return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
       timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
-      return new PbftReplica(context, transport, settings, storage, machines, metrics);
+      return new PbftReplica(context, transport, settings, storage, recovered, machines, metrics);
     }));
   }
 

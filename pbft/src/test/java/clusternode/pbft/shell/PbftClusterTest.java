@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusternode.pbft.PbftProvider;
 import clusternode.pbft.core.Byzantine;
 import clusternode.pbft.core.PbftStatus;
+import clusternode.pbft.core.Recovered;
 import clusternode.protocols.kv.KvOp;
 import clusternode.protocols.kv.KvResult;
 import clusternode.protocols.kv.KvStore;
@@ -44,11 +45,14 @@ class PbftClusterTest {
   private static final Map<String, PbftReplicated> replicas = new ConcurrentHashMap<>();
   private static LoopbackCluster cluster;
 
+  private static Path dir;
+  private static Config conf;
+
   @BeforeAll
   static void start() throws IOException {
-    Path dir = Files.createTempDirectory("pbft-cluster-test");
+    dir = Files.createTempDirectory("pbft-cluster-test");
     String keys = PbftKeys.generate(dir.resolve("keys"), IDS);
-    Config conf = ConfigFactory.parseString(keys + """
+    conf = ConfigFactory.parseString(keys + """
         cluster-node.pbft {
           view-change-timeout = 600ms
           status-interval = 100ms
@@ -58,16 +62,24 @@ class PbftClusterTest {
           log-window = 16
         }
         """);
+    boot();
+  }
+
+  /** Starts the four nodes on their data directories (again, after a crash of all of them). */
+  private static void boot() {
+    replicas.clear();
     cluster = LoopbackCluster.start(IDS, conf, (ctx, node) -> {
       String id = node.transport().selfId();
       PbftSettings settings = PbftSettings.fromConfig(node.system().settings().config(), node.transport().peers());
       PbftStorage storage;
+      Recovered recovered;
       try {
         storage = PbftStorage.open(dir.resolve(id));
+        recovered = storage.recover();
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
-      var ref = ctx.spawn(PbftReplica.create(node.transport(), settings, storage,
+      var ref = ctx.spawn(PbftReplica.create(node.transport(), settings, storage, recovered,
           PbftProvider.machines(node.system().settings().config(), Set.of("pbft")), new PbftMetrics(node.metrics())),
           PbftReplica.NAME);
       replicas.put(id, new PbftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
@@ -179,6 +191,21 @@ class PbftClusterTest {
     } finally {
       mode(forger, Byzantine.HONEST);
     }
+  }
+
+  @Test
+  @Order(6)
+  void aCrashOfEveryReplicaLosesNothingAClientSaw() {
+    Map<String, Long> executed = new java.util.HashMap<>();
+    IDS.forEach(id -> executed.put(id, status(id).lastExecuted()));
+    cluster.close();
+    boot();
+    // Back from disk: the checkpoint plus the committed log replayed, before any new message.
+    IDS.forEach(id -> assertTrue(status(id).lastExecuted() >= executed.get(id) - 1,
+        id + " recovered to " + status(id) + ", had executed " + executed.get(id)));
+    assertArrayEquals(bytes("1"), get("n4", "a", ReadConsistency.LINEARIZABLE).value());
+    assertArrayEquals(bytes("v39"), get("n1", "k39", ReadConsistency.LINEARIZABLE).value());
+    assertEquals(KvResult.Status.OK, put("n2", "after-restart", "yes").status());
   }
 
   private static void viewChangeUnder(Byzantine mode) {
