@@ -60,6 +60,7 @@ public final class PbftCore {
   private long timerTicks;
   private long ticks;
   private long stateTransfers;
+  private boolean timerWarned;
 
   private long lowWater;
   private long lastExecuted;
@@ -212,7 +213,10 @@ public final class PbftCore {
       onRequest(r);
       return;
     }
-    if (!config.replicas().contains(m.from()) || m.from().equals(self)) {
+    if (m.from().equals(self)) {
+      return; // our own message relayed back (status answers carry the primary's pre-prepares)
+    }
+    if (!config.replicas().contains(m.from())) {
       reject("non-member");
       return;
     }
@@ -247,10 +251,20 @@ public final class PbftCore {
   /** Advances time by one tick: view change timers, status (retransmission), state fetches, flooding. */
   public void tick() {
     ticks++;
-    if (timerOn) {
+    // While fetching a state 2f+1 replicas certified, the primary is evidently making progress:
+    // a replica that is merely behind must not vote it out.
+    if (timerOn && !(active && transfer != null)) {
       timerTicks++;
       if (timerTicks >= viewChangeTimeoutTicks()) {
-        startViewChange(view + 1);
+        if (active && !timerWarned) {
+          // First expiry (BFT-SMaRt's two-stage timeout): maybe we are only behind, or the primary
+          // never got the requests. Forward them and ask peers for what we lack; vote next time.
+          timerWarned = true;
+          timerTicks = 0;
+          forwardPending();
+        } else {
+          startViewChange(view + 1);
+        }
       }
     }
     if (ticks % config.statusTicks() == 0) {
@@ -544,6 +558,7 @@ public final class PbftCore {
     // Progress: the primary is doing its job; restart the timer for what still waits (§4.4).
     backoff = 0;
     timerTicks = 0;
+    timerWarned = false;
     timerOn = active && !pending.isEmpty();
     if (pp.seq() % config.checkpointInterval() == 0) {
       takeCheckpoint(pp.seq());
@@ -626,6 +641,7 @@ public final class PbftCore {
       makeStable(new StableCheckpoint(seq, digest, own.state(), proof));
     } else if (transfer == null || transfer.seq() < seq) {
       transfer = new PbftRules.StableCheckpointRef(seq, digest, proof);
+      timerTicks = 0;
     }
   }
 
@@ -842,6 +858,7 @@ public final class PbftCore {
     active = true;
     lastNewView = nv;
     records.add(new ViewEntered(view, true));
+    timerWarned = false;
     viewChanges.values().removeIf(vc -> vc.newView() <= view);
     myViewChange = null;
     assigned.clear();
@@ -880,6 +897,16 @@ public final class PbftCore {
   }
 
   // ---------------------------------------------------------------- status: retransmission
+
+  private void forwardPending() {
+    String primary = config.primary(view);
+    if (!primary.equals(self)) {
+      for (Request r : pending.values()) {
+        send(new Outbound(primary, r));
+      }
+    }
+    broadcast(sign(new Status(self, view, active, lastExecuted, lowWater, null)));
+  }
 
   private void statusDuties() {
     if (!active && myViewChange != null) {
