@@ -237,6 +237,10 @@ public final class PbftCore {
         onStatus(st);
       } else if (m instanceof FetchState fs) {
         onFetchState(fs);
+      } else if (m instanceof PbftMessage.FetchBatch fb) {
+        onFetchBatch(fb);
+      } else if (m instanceof PbftMessage.Batch b) {
+        onBatch(b);
       } else if (m instanceof StateTransfer st) {
         onStateTransfer(st);
       } else {
@@ -519,8 +523,8 @@ public final class PbftCore {
   private void executeCommitted() {
     while (true) {
       Slot s = slots.get(lastExecuted + 1);
-      if (s == null || !s.committed || s.prePrepare == null) {
-        return;
+      if (s == null || !s.committed || s.prePrepare == null || PbftRules.stripped(s.prePrepare)) {
+        return; // a stripped batch waits for its requests (fetched on the status tick)
       }
       execute(s.prePrepare);
     }
@@ -528,6 +532,7 @@ public final class PbftCore {
 
   private void execute(PrePrepare pp) {
     check(pp.seq() == lastExecuted + 1, "executing " + pp.seq() + " after " + lastExecuted);
+    check(!PbftRules.stripped(pp), "executing seq " + pp.seq() + " without its requests");
     Slot s = slots.get(pp.seq());
     check(s.executedDigest == null, "seq " + pp.seq() + " executed twice");
     List<byte[]> results = new ArrayList<>(pp.batch().size());
@@ -709,6 +714,73 @@ public final class PbftCore {
     executeCommitted();
   }
 
+  // ---------------------------------------------------------------- batches by digest
+
+  /** {@code pp} with its requests filled in when this replica has the batch with that digest. */
+  private PrePrepare withKnownBatch(PrePrepare pp) {
+    if (!PbftRules.stripped(pp)) {
+      return pp;
+    }
+    List<Request> batch = findBatch(pp.digest());
+    return batch == null ? pp
+        : new PrePrepare(pp.from(), pp.view(), pp.seq(), pp.digest(), batch, pp.nonce(), pp.signature());
+  }
+
+  private List<Request> findBatch(String digest) {
+    for (Slot s : slots.values()) {
+      if (s.prePrepare != null && s.prePrepare.digest().equals(digest) && !PbftRules.stripped(s.prePrepare)) {
+        return s.prePrepare.batch();
+      }
+      if (s.bestProof != null && s.bestProof.prePrepare().digest().equals(digest)
+          && !PbftRules.stripped(s.bestProof.prePrepare())) {
+        return s.bestProof.prePrepare().batch();
+      }
+    }
+    return null;
+  }
+
+  private void onFetchBatch(PbftMessage.FetchBatch fb) {
+    if (!crypto.verify(fb.from(), fb.signed(), fb.signature())) {
+      reject("bad-signature");
+      return;
+    }
+    for (Slot s : slots.values()) {
+      for (PrePrepare pp : new PrePrepare[] {s.prePrepare, s.bestProof == null ? null : s.bestProof.prePrepare()}) {
+        if (pp != null && pp.digest().equals(fb.digest()) && !PbftRules.stripped(pp)) {
+          send(new Outbound(fb.from(), sign(new PbftMessage.Batch(self, pp.digest(), pp.nonce(), pp.batch(), null))));
+          return;
+        }
+      }
+    }
+  }
+
+  private void onBatch(PbftMessage.Batch b) {
+    if (!crypto.verify(b.from(), b.signed(), b.signature())) {
+      reject("bad-signature");
+      return;
+    }
+    if (b.batch().size() > config.maxBatch() || !PbftRules.batchDigest(b.batch(), b.nonce()).equals(b.digest())) {
+      reject("bad-digest");
+      return;
+    }
+    for (Request r : b.batch()) {
+      if (!requestValid(r)) {
+        reject("bad-request");
+        return;
+      }
+    }
+    for (Slot s : slots.values()) {
+      PrePrepare pp = s.prePrepare;
+      if (pp != null && pp.digest().equals(b.digest()) && PbftRules.stripped(pp)) {
+        s.prePrepare = new PrePrepare(pp.from(), pp.view(), pp.seq(), pp.digest(), b.batch(), pp.nonce(), pp.signature());
+        if (s.executedDigest == null) {
+          b.batch().forEach(r -> assigned.add(r.key()));
+        }
+      }
+    }
+    executeCommitted();
+  }
+
   // ---------------------------------------------------------------- view change (§4.4)
 
   private long viewChangeTimeoutTicks() {
@@ -736,7 +808,8 @@ public final class PbftCore {
     List<PreparedProof> prepared = new ArrayList<>();
     for (Map.Entry<Long, Slot> e : slots.tailMap(lowWater, false).entrySet()) {
       if (e.getValue().bestProof != null && PbftRules.inWindow(e.getKey(), lowWater, config.logWindow())) {
-        prepared.add(e.getValue().bestProof);
+        PreparedProof p = e.getValue().bestProof;
+        prepared.add(new PreparedProof(PbftRules.strip(p.prePrepare()), p.prepares()));
       }
     }
     List<Checkpoint> proof = stable == null ? List.of() : stable.proof();
@@ -800,7 +873,7 @@ public final class PbftCore {
     PbftRules.Reproposal o = PbftRules.reproposal(votes);
     List<PrePrepare> prePrepares = new ArrayList<>();
     for (PbftRules.Reproposal.Slot s : o.slots()) {
-      prePrepares.add(sign(new PrePrepare(self, view, s.seq(), s.digest(), s.batch(), s.nonce(), null)));
+      prePrepares.add(sign(new PrePrepare(self, view, s.seq(), s.digest(), List.of(), s.nonce(), null)));
     }
     NewView nv = sign(new NewView(self, view, votes, prePrepares, null));
     if (mode != Byzantine.SILENT) {
@@ -845,7 +918,7 @@ public final class PbftCore {
       PrePrepare got = nv.prePrepares().get(i);
       if (got.view() != nv.view() || got.seq() != want.seq() || !got.digest().equals(want.digest())
           || !got.from().equals(nv.from()) || !crypto.verify(got.from(), got.signed(), got.signature())
-          || !PbftRules.batchDigest(got.batch(), got.nonce()).equals(got.digest())) {
+          || (!got.batch().isEmpty() && !PbftRules.batchDigest(got.batch(), got.nonce()).equals(got.digest()))) {
         return "pre-prepares differ from O";
       }
     }
@@ -883,7 +956,7 @@ public final class PbftCore {
         check(s.executedDigest.equals(pp.digest()), "new view " + view + " re-proposes seq " + pp.seq()
             + " with digest " + pp.digest() + " but this replica executed " + s.executedDigest);
       }
-      acceptPrePrepare(pp);
+      acceptPrePrepare(withKnownBatch(pp));
     }
     nextSeq = Math.max(Math.max(maxS, lowWater) + 1, nextSeq);
     if (isPrimary()) {
@@ -917,6 +990,10 @@ public final class PbftCore {
     if (behind) {
       broadcast(sign(new Status(self, view, active, lastExecuted, lowWater, null)));
     }
+    Slot next = slots.get(lastExecuted + 1);
+    if (next != null && next.prePrepare != null && PbftRules.stripped(next.prePrepare)) {
+      broadcast(sign(new PbftMessage.FetchBatch(self, next.prePrepare.digest(), null)));
+    }
     if (transfer != null && transfer.seq() > lastExecuted) {
       List<Checkpoint> proof = transfer.proof();
       String from = proof.get(random.nextInt(proof.size())).from();
@@ -948,7 +1025,9 @@ public final class PbftCore {
       if (s.prePrepare == null || s.prePrepare.view() != view) {
         continue;
       }
-      send(new Outbound(to, s.prePrepare));
+      if (!PbftRules.stripped(s.prePrepare)) {
+        send(new Outbound(to, s.prePrepare));
+      }
       if (s.myPrepare != null) {
         send(new Outbound(to, s.myPrepare));
       }
@@ -1098,6 +1177,10 @@ public final class PbftCore {
       return new Status(st.from(), st.view(), st.active(), st.lastExecuted(), st.lowWater(), sig);
     } else if (m instanceof FetchState fs) {
       return new FetchState(fs.from(), fs.seq(), sig);
+    } else if (m instanceof PbftMessage.FetchBatch fb) {
+      return new PbftMessage.FetchBatch(fb.from(), fb.digest(), sig);
+    } else if (m instanceof PbftMessage.Batch b) {
+      return new PbftMessage.Batch(b.from(), b.digest(), b.nonce(), b.batch(), sig);
     } else if (m instanceof StateTransfer st) {
       return new StateTransfer(st.from(), st.seq(), st.state(), sig);
     }

@@ -132,6 +132,22 @@ public sealed interface PbftMessage extends CborSerializable {
     }
   }
 
+  /** Asks for the requests of the batch with {@code digest} (view changes carry digests, not batches). */
+  record FetchBatch(String from, String digest, byte[] signature) implements PbftMessage {
+    @Override
+    public byte[] signed() {
+      return new Canon("fetch-batch").str(from).str(digest).bytes();
+    }
+  }
+
+  /** The requests of a batch; the receiver checks them against the digest it agreed on. */
+  record Batch(String from, String digest, long nonce, List<Request> batch, byte[] signature) implements PbftMessage {
+    @Override
+    public byte[] signed() {
+      return new Canon("batch").str(from).str(digest).num(nonce).bytes();
+    }
+  }
+
   /** Asks for the state of the stable checkpoint at {@code seq}. */
   record FetchState(String from, long seq, byte[] signature) implements PbftMessage {
     @Override

@@ -39,6 +39,20 @@ public final class PbftRules {
     return Canon.sha256(c.bytes());
   }
 
+  /**
+   * Whether {@code pp} travels without its batch (inside view changes and new-views, as in §4.4,
+   * which carry pre-prepares "without m"): empty, yet its digest is not the null request's.
+   */
+  public static boolean stripped(PrePrepare pp) {
+    return pp.batch().isEmpty() && !pp.digest().equals(batchDigest(List.of(), pp.nonce()));
+  }
+
+  /** The pre-prepare without its requests; the signature still holds, since it covers the digest only. */
+  public static PrePrepare strip(PrePrepare pp) {
+    return pp.batch().isEmpty() ? pp
+        : new PrePrepare(pp.from(), pp.view(), pp.seq(), pp.digest(), List.of(), pp.nonce(), pp.signature());
+  }
+
   /** §4.2: sequence numbers are accepted between the low water mark h (exclusive) and H = h + L. */
   public static boolean inWindow(long seq, long lowWater, int logWindow) {
     return seq > lowWater && seq <= lowWater + logWindow;
@@ -127,6 +141,12 @@ public final class PbftRules {
   /** Null when the pre-prepare is well formed: signed by its view's primary, digest of its batch, requests signed. */
   public static String checkPrePrepare(PrePrepare pp, PbftConfig config, Crypto crypto,
       java.util.function.Predicate<Request> requestValid) {
+    return checkPrePrepare(pp, config, crypto, requestValid, false);
+  }
+
+  /** As above; {@code allowStripped}: a pre-prepare without its batch passes on its signature alone. */
+  public static String checkPrePrepare(PrePrepare pp, PbftConfig config, Crypto crypto,
+      java.util.function.Predicate<Request> requestValid, boolean allowStripped) {
     if (!pp.from().equals(config.primary(pp.view()))) {
       return "pre-prepare from " + pp.from() + ", not the primary of view " + pp.view();
     }
@@ -135,6 +155,9 @@ public final class PbftRules {
     }
     if (pp.batch().size() > config.maxBatch()) {
       return "batch of " + pp.batch().size();
+    }
+    if (allowStripped && stripped(pp)) {
+      return null;
     }
     if (!batchDigest(pp.batch(), pp.nonce()).equals(pp.digest())) {
       return "bad-digest";
@@ -177,7 +200,7 @@ public final class PbftRules {
       if (pp.view() >= vc.newView() || !inWindow(pp.seq(), vc.stableSeq(), config.logWindow()) || !seqs.add(pp.seq())) {
         return "prepared certificate for view " + pp.view() + ", seq " + pp.seq() + " out of place";
       }
-      String bad = checkPrePrepare(pp, config, crypto, requestValid);
+      String bad = checkPrePrepare(pp, config, crypto, requestValid, true);
       if (bad != null) {
         return "prepared certificate: " + bad;
       }

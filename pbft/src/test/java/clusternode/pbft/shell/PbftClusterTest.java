@@ -9,6 +9,12 @@ import clusternode.pbft.PbftProvider;
 import clusternode.pbft.core.Byzantine;
 import clusternode.pbft.core.PbftStatus;
 import clusternode.pbft.core.Recovered;
+import clusternode.pbft.http.PbftKvRoutes;
+import clusternode.pbft.http.PbftRoutes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import clusternode.protocols.kv.KvOp;
 import clusternode.protocols.kv.KvResult;
 import clusternode.protocols.kv.KvStore;
@@ -189,6 +195,41 @@ class PbftClusterTest {
 
   @Test
   @Order(6)
+  void theHttpRoutesServeKvHealthAndTheByzantineSwitch() throws Exception {
+    PbftReplicated n1 = replicas.get("n1");
+    PbftRoutes pbftRoutes = new PbftRoutes(n1, "consensus");
+    akka.http.javadsl.server.Route route = akka.http.javadsl.server.Directives.concat(new PbftKvRoutes(n1).routes(),
+        pbftRoutes.routes(), akka.http.javadsl.server.Directives.pathPrefix("admin", pbftRoutes::adminRoutes));
+    var binding = akka.http.javadsl.Http.get(cluster.node("n1").system()).newServerAt("127.0.0.1", 0).bind(route)
+        .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      String base = "http://127.0.0.1:" + binding.localAddress().getPort();
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> put = http.send(HttpRequest.newBuilder(URI.create(base + "/kv/via-http"))
+          .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, put.statusCode(), put.body());
+      HttpResponse<String> got = http.send(HttpRequest.newBuilder(URI.create(base + "/kv/via-http")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertEquals("hello", got.body());
+      HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/health/consensus")).build(),
+          HttpResponse.BodyHandlers.ofString());
+      for (String field : List.of("\"view\"", "\"primary\"", "\"lastExecuted\"", "\"stableCheckpoint\"")) {
+        assertTrue(health.body().contains(field), health.body());
+      }
+      HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/pbft/byzantine"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"evil\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(400, bad.statusCode(), bad.body());
+      HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(base + "/admin/byzantine"))
+          .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"honest\"}")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, ok.statusCode(), ok.body());
+      assertTrue(ok.body().contains("\"byzantine\":\"honest\""), ok.body());
+    } finally {
+      binding.unbind().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @Order(7)
   void aCrashOfEveryReplicaLosesNothingAClientSaw() {
     Map<String, Long> executed = new java.util.HashMap<>();
     IDS.forEach(id -> executed.put(id, status(id).lastExecuted()));
