@@ -90,6 +90,8 @@ class PbftClusterTest {
           PbftReplica.NAME);
       replicas.put(id, new PbftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
     });
+    // Each node's guardian spawns its replica asynchronously.
+    await("every replica spawned", 20, () -> replicas.size() == IDS.size());
   }
 
   @AfterAll
