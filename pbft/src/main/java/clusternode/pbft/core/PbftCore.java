@@ -985,6 +985,11 @@ public final class PbftCore {
     if (!active && myViewChange != null) {
       broadcast(myViewChange);
     }
+    // Checkpoint messages are sent once; resend ours until they are stable, or a lost one could
+    // leave the window full for good (§4.3 leaves retransmission to the implementation).
+    for (Map.Entry<Long, OwnCheckpoint> e : ownCheckpoints.tailMap(lowWater, false).entrySet()) {
+      broadcast(sign(new Checkpoint(self, e.getKey(), e.getValue().digest(), null)));
+    }
     boolean behind = !pending.isEmpty() || transfer != null || !active
         || (!slots.isEmpty() && slots.lastKey() > lastExecuted);
     if (behind) {

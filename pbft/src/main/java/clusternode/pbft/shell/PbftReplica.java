@@ -211,7 +211,11 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   }
 
   private void onReply(PbftMessage.Reply reply) {
+    int rejectedBefore = client.rejectedReplies();
     PbftClient.Completed done = client.onReply(reply);
+    if (client.rejectedReplies() > rejectedBefore) {
+      metrics.rejected("bad-reply");
+    }
     if (done == null) {
       return;
     }
