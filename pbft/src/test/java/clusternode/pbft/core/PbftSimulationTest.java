@@ -83,12 +83,12 @@ class PbftSimulationTest {
 
   @Test
   void fourReplicasSurviveOneByzantineAndNetworkFaults() {
-    sweep(4, seeds(4000), 1_000);
+    sweep(4, seeds(3000), 1_000);
   }
 
   @Test
   void sevenReplicasSurviveTwoByzantineAndNetworkFaults() {
-    sweep(7, seeds(1200), 500_000);
+    sweep(7, seeds(1000), 500_000);
   }
 
   /**
