@@ -13,9 +13,12 @@ import java.util.List;
  * @param statusTicks how often a replica with unfinished work asks peers for what it lacks
  * @param maxBatch requests per pre-prepare
  * @param clientSessions client sessions per node (client ids {@code NODE/0 .. NODE/(s-1)})
+ * @param maxBatchBytes operation bytes per pre-prepare (one request always fits), to stay under the transport's frame size
+ * @param stateChunkBytes bytes per state transfer message
  */
 public record PbftConfig(List<String> replicas, int checkpointInterval, int logWindow, int viewChangeTimeoutTicks,
-    int maxBackoffExponent, int statusTicks, int maxBatch, int clientSessions) {
+    int maxBackoffExponent, int statusTicks, int maxBatch, int clientSessions, int maxBatchBytes,
+    int stateChunkBytes) {
   /** Index stride per sequence number: request i of batch seq runs at index seq * STRIDE + i + 1. */
   public static final long INDEX_STRIDE = 1 << 16;
 
@@ -40,6 +43,9 @@ public record PbftConfig(List<String> replicas, int checkpointInterval, int logW
     }
     if (maxBatch < 1 || maxBatch >= INDEX_STRIDE) {
       throw new IllegalArgumentException("max batch must be in [1, " + (INDEX_STRIDE - 1) + "], got " + maxBatch);
+    }
+    if (maxBatchBytes < 1 || stateChunkBytes < 1) {
+      throw new IllegalArgumentException("max batch bytes and state chunk bytes must be positive");
     }
     if (clientSessions < 1 || clientSessions > 4096) {
       throw new IllegalArgumentException("client sessions must be in [1, 4096], got " + clientSessions);

@@ -70,6 +70,11 @@ public final class PbftCore {
   private StableCheckpoint stable;
   private final Map<String, TreeMap<Long, Checkpoint>> checkpoints = new HashMap<>();
   private PbftRules.StableCheckpointRef transfer;
+  /** The state being fetched for {@code transfer}, chunk by chunk, from {@code transferSource}. */
+  private java.io.ByteArrayOutputStream transferBuffer = new java.io.ByteArrayOutputStream();
+  private String transferSource;
+  private long transferBufferSeq;
+  private long transferProgressAtLastTick = -1;
 
   /** Per client: its last executed timestamp and result. Part of the replicated state (in checkpoints). */
   private final TreeMap<String, LastReply> lastReplies = new TreeMap<>();
@@ -376,8 +381,13 @@ public final class PbftCore {
     while (nextSeq <= lowWater + config.logWindow()) {
       List<Request> batch = new ArrayList<>();
       long oldest = Long.MAX_VALUE;
+      long bytes = 0;
       for (Request r : pending.values()) {
         if (!assigned.contains(r.key())) {
+          bytes += r.operation().length;
+          if (!batch.isEmpty() && bytes > config.maxBatchBytes()) {
+            break;
+          }
           batch.add(r);
           oldest = Math.min(oldest, pendingSinceTick.getOrDefault(r.from(), ticks));
           if (batch.size() == config.maxBatch()) {
@@ -676,28 +686,60 @@ public final class PbftCore {
       return;
     }
     OwnCheckpoint own = ownCheckpoints.get(fs.seq());
-    if (own != null && stable != null && fs.seq() == stable.seq()) {
-      send(new Outbound(fs.from(), sign(new StateTransfer(self, fs.seq(), own.state(), null))));
+    if (own == null || fs.offset() < 0 || fs.offset() >= own.state().length) {
+      return;
     }
+    int from = (int) fs.offset();
+    int to = (int) Math.min(own.state().length, from + (long) config.stateChunkBytes());
+    byte[] chunk = java.util.Arrays.copyOfRange(own.state(), from, to);
+    send(new Outbound(fs.from(), sign(new StateTransfer(self, fs.seq(), from, own.state().length, chunk, null))));
+  }
+
+  /** Asks {@code transferSource} for the next chunk of the state at {@code transfer}. */
+  private void requestStateChunk() {
+    if (transferBufferSeq != transfer.seq()) {
+      transferBuffer = new java.io.ByteArrayOutputStream();
+      transferBufferSeq = transfer.seq();
+    }
+    send(new Outbound(transferSource, sign(new FetchState(self, transfer.seq(), transferBuffer.size(), null))));
   }
 
   private void onStateTransfer(StateTransfer st) {
-    if (transfer == null || st.seq() != transfer.seq() || st.seq() <= lastExecuted) {
+    if (transfer == null || st.seq() != transfer.seq() || st.seq() <= lastExecuted || !st.from().equals(transferSource)
+        || transferBufferSeq != st.seq() || st.offset() != transferBuffer.size()) {
       return;
     }
     if (!crypto.verify(st.from(), st.signed(), st.signature())) {
       reject("bad-signature");
       return;
     }
-    if (!Canon.sha256(st.state()).equals(transfer.digest())) {
+    if (st.chunk().length == 0 || st.total() > Integer.MAX_VALUE - 8 || st.offset() + st.chunk().length > st.total()) {
       reject("bad-state");
+      transferSource = null;
       return;
     }
+    transferBuffer.write(st.chunk(), 0, st.chunk().length);
+    if (transferBuffer.size() < st.total()) {
+      requestStateChunk();
+      return;
+    }
+    byte[] state = transferBuffer.toByteArray();
+    transferBuffer = new java.io.ByteArrayOutputStream();
+    if (!Canon.sha256(state).equals(transfer.digest())) {
+      reject("bad-state");
+      transferSource = null; // try another replica on the next status tick
+      return;
+    }
+    installState(state);
+  }
+
+  /** Installs a fetched state whose digest 2f+1 replicas certified: it becomes this replica's stable checkpoint. */
+  private void installState(byte[] state) {
     PbftRules.StableCheckpointRef target = transfer;
     stateTransfers++;
-    restoreState(st.state());
+    restoreState(state);
     lastExecuted = target.seq();
-    ownCheckpoints.put(target.seq(), new OwnCheckpoint(target.digest(), st.state()));
+    ownCheckpoints.put(target.seq(), new OwnCheckpoint(target.digest(), state));
     for (Slot s : slots.headMap(target.seq(), true).values()) {
       if (s.prePrepare != null) {
         s.prePrepare.batch().forEach(r -> assigned.remove(r.key()));
@@ -708,7 +750,8 @@ public final class PbftCore {
       return last != null && last.timestamp() >= e.getValue().timestamp();
     });
     pendingSinceTick.keySet().retainAll(pending.keySet());
-    makeStable(new StableCheckpoint(target.seq(), target.digest(), st.state(), target.proof()));
+    makeStable(new StableCheckpoint(target.seq(), target.digest(), state, target.proof()));
+    transferSource = null;
     timerTicks = 0;
     timerOn = active && !pending.isEmpty();
     executeCommitted();
@@ -1000,11 +1043,19 @@ public final class PbftCore {
       broadcast(sign(new PbftMessage.FetchBatch(self, next.prePrepare.digest(), null)));
     }
     if (transfer != null && transfer.seq() > lastExecuted) {
-      List<Checkpoint> proof = transfer.proof();
-      String from = proof.get(random.nextInt(proof.size())).from();
-      if (!from.equals(self)) {
-        send(new Outbound(from, sign(new FetchState(self, transfer.seq(), null))));
+      // Keep a source that made progress since the last tick; otherwise try another signer afresh.
+      long progress = transferBufferSeq == transfer.seq() ? transferBuffer.size() : -1;
+      if (transferSource == null || progress <= transferProgressAtLastTick) {
+        List<Checkpoint> proof = transfer.proof();
+        String from = proof.get(random.nextInt(proof.size())).from();
+        if (!from.equals(self)) {
+          transferSource = from;
+          transferBuffer = new java.io.ByteArrayOutputStream();
+          transferBufferSeq = transfer.seq();
+          requestStateChunk();
+        }
       }
+      transferProgressAtLastTick = transferBufferSeq == transfer.seq() ? transferBuffer.size() : -1;
     }
   }
 
@@ -1181,13 +1232,13 @@ public final class PbftCore {
     } else if (m instanceof Status st) {
       return new Status(st.from(), st.view(), st.active(), st.lastExecuted(), st.lowWater(), sig);
     } else if (m instanceof FetchState fs) {
-      return new FetchState(fs.from(), fs.seq(), sig);
+      return new FetchState(fs.from(), fs.seq(), fs.offset(), sig);
     } else if (m instanceof PbftMessage.FetchBatch fb) {
       return new PbftMessage.FetchBatch(fb.from(), fb.digest(), sig);
     } else if (m instanceof PbftMessage.Batch b) {
       return new PbftMessage.Batch(b.from(), b.digest(), b.nonce(), b.batch(), sig);
     } else if (m instanceof StateTransfer st) {
-      return new StateTransfer(st.from(), st.seq(), st.state(), sig);
+      return new StateTransfer(st.from(), st.seq(), st.offset(), st.total(), st.chunk(), sig);
     }
     throw new IllegalArgumentException("unknown message " + m);
   }

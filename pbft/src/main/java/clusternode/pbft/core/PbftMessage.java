@@ -149,18 +149,22 @@ public sealed interface PbftMessage extends CborSerializable {
   }
 
   /** Asks for the state of the stable checkpoint at {@code seq}. */
-  record FetchState(String from, long seq, byte[] signature) implements PbftMessage {
+  record FetchState(String from, long seq, long offset, byte[] signature) implements PbftMessage {
     @Override
     public byte[] signed() {
-      return new Canon("fetch-state").str(from).num(seq).bytes();
+      return new Canon("fetch-state").str(from).num(seq).num(offset).bytes();
     }
   }
 
-  /** The state at checkpoint {@code seq}; the receiver checks its digest against 2f+1 checkpoint messages. */
-  record StateTransfer(String from, long seq, byte[] state, byte[] signature) implements PbftMessage {
+  /**
+   * One chunk ({@code offset}, of {@code total} bytes) of the state at checkpoint {@code seq}; the
+   * receiver checks the whole state's digest against 2f+1 checkpoint messages.
+   */
+  record StateTransfer(String from, long seq, long offset, long total, byte[] chunk, byte[] signature)
+      implements PbftMessage {
     @Override
     public byte[] signed() {
-      return new Canon("state").str(from).num(seq).str(Canon.sha256(state)).bytes();
+      return new Canon("state").str(from).num(seq).num(offset).num(total).str(Canon.sha256(chunk)).bytes();
     }
   }
 }

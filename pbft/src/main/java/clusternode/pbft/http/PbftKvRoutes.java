@@ -32,6 +32,9 @@ import java.util.function.Function;
  * client timestamps make each request execute at most once, so no session headers are needed.
  */
 public final class PbftKvRoutes extends AllDirectives {
+  /** A signed request must fit one Akka frame (256 KiB by default) with room for its envelope. */
+  public static final int MAX_OP_BYTES = 192 * 1024;
+
   private final PbftReplicated pbft;
 
   public PbftKvRoutes(PbftReplicated pbft) {
@@ -51,6 +54,10 @@ public final class PbftKvRoutes extends AllDirectives {
     String invalid = op instanceof KvOp.Put p ? KvOp.invalidReason(p.key(), p.value()) : KvOp.invalidReason(op.key());
     if (invalid != null) {
       return complete(Json.error(StatusCodes.BAD_REQUEST, invalid));
+    }
+    if (KvOp.encode(op).length > MAX_OP_BYTES) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, "PBFT carries KV operations up to " + MAX_OP_BYTES / 1024
+          + " KiB: every request travels in one Akka message (maximum-frame-size 256 KiB)"));
     }
     return completeWithFuture(pbft.command(KvStore.NAME, KvOp.encode(op))
         .thenApply(bytes -> answer.apply(KvResult.decode(bytes))).exceptionally(Json::failure));

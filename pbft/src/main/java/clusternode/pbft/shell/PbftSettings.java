@@ -50,7 +50,8 @@ public record PbftSettings(
     PbftConfig core;
     try {
       core = new PbftConfig(peers.ids(), positive(c, "checkpoint-interval"), positive(c, "log-window"), viewChangeTicks,
-          c.getInt("max-backoff-exponent"), statusTicks, positive(c, "max-batch"), positive(c, "client-sessions"));
+          c.getInt("max-backoff-exponent"), statusTicks, positive(c, "max-batch"), positive(c, "client-sessions"),
+          bytes(c, "max-batch-bytes"), bytes(c, "state-chunk-bytes"));
     } catch (IllegalArgumentException e) {
       throw new ConfigProblem(PATH, e.getMessage(), "fix the intervals and limits under " + PATH);
     }
@@ -111,6 +112,15 @@ public record PbftSettings(
           "use a multiple of tick-interval");
     }
     return (int) ticks;
+  }
+
+  private static int bytes(Config c, String key) {
+    long v = c.getBytes(key);
+    if (v < 1024 || v > 16L << 20) {
+      throw new ConfigProblem(PATH + "." + key, v + " bytes is out of range",
+          "use 1 KiB to 16 MiB, and stay under akka.remote.artery.advanced.maximum-frame-size");
+    }
+    return (int) v;
   }
 
   private static int positive(Config c, String key) {

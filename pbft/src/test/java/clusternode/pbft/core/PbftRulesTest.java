@@ -191,9 +191,9 @@ class PbftRulesTest {
 
   @Test
   void configRefusesTooFewReplicasAndAnInconsistentWindow() {
-    assertThrows(IllegalArgumentException.class, () -> new PbftConfig(List.of("a", "b", "c"), 4, 8, 40, 4, 8, 4, 2));
-    assertThrows(IllegalArgumentException.class, () -> new PbftConfig(config.replicas(), 4, 6, 40, 4, 8, 4, 2));
-    assertThrows(IllegalArgumentException.class, () -> new PbftConfig(config.replicas(), 4, 8, 10, 4, 8, 4, 2));
+    assertThrows(IllegalArgumentException.class, () -> new PbftConfig(List.of("a", "b", "c"), 4, 8, 40, 4, 8, 4, 2, 1024, 1024));
+    assertThrows(IllegalArgumentException.class, () -> new PbftConfig(config.replicas(), 4, 6, 40, 4, 8, 4, 2, 1024, 1024));
+    assertThrows(IllegalArgumentException.class, () -> new PbftConfig(config.replicas(), 4, 8, 10, 4, 8, 4, 2, 1024, 1024));
     assertEquals(2, PbftSimulation.config(7).f());
     assertNull(config.clientNode("n1/2"));
     assertEquals("n1", config.clientNode("n1/1"));
