@@ -24,18 +24,32 @@ import java.util.Map;
  * {@code DIR/ID.key} (PKCS#8, base64, readable by the owner only); public keys go into the
  * deployment config as {@code cluster-node.pbft.keys.ID.public = "BASE64"} (X.509).
  *
- * <p>Command line: {@code PbftKeys DIR ID...} writes the files and prints the config block.
+ * <p>Command line: {@code PbftKeys DIR ID...} does {@link #writeDeploymentKeys} and prints the block.
  */
 public final class PbftKeys {
   private PbftKeys() {}
 
   public static void main(String[] args) throws IOException {
     if (args.length < 2) {
-      System.err.println("usage: PbftKeys DIR ID [ID...]   (writes DIR/ID.key, prints the config block)");
+      System.err.println("usage: PbftKeys DIR ID [ID...]   (writes DIR/keys/ID.key and DIR/pbft-keys.conf)");
       System.exit(2);
     }
-    List<String> ids = List.of(args).subList(1, args.length);
-    System.out.print(generate(Path.of(args[0]), ids));
+    Path block = writeDeploymentKeys(Path.of(args[0]), List.of(args).subList(1, args.length));
+    System.out.print(Files.readString(block, StandardCharsets.US_ASCII));
+  }
+
+  /**
+   * What {@code bin/cluster keys} does: a fresh key pair per node, private keys in
+   * {@code dir/keys/ID.key}, the config block in {@code dir/pbft-keys.conf} (returned), which a
+   * deployment names with {@code cluster-node.pbft.keys-file}.
+   */
+  public static Path writeDeploymentKeys(Path dir, List<String> ids) throws IOException {
+    String block = generate(dir.toAbsolutePath().resolve("keys"), ids);
+    Path file = dir.resolve("pbft-keys.conf");
+    Path temp = dir.resolve("pbft-keys.conf.tmp");
+    Files.writeString(temp, block, StandardCharsets.US_ASCII);
+    Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return file;
   }
 
   public static KeyPair newKeyPair() {

@@ -29,7 +29,8 @@ public record PbftSettings(
 
   public static final String PATH = "cluster-node.pbft";
 
-  public static PbftSettings fromConfig(Config config, PeerDirectory peers) {
+  public static PbftSettings fromConfig(Config deployment, PeerDirectory peers) {
+    Config config = withKeysFile(deployment);
     Config c = config.getConfig(PATH);
     int n = peers.size();
     int f = (n - 1) / 3;
@@ -76,6 +77,28 @@ public record PbftSettings(
     }
     PrivateKey privateKey = privateKey(c, peers.selfId(), keys.get(peers.selfId()));
     return new PbftSettings(tick, core, timeout, retransmit, positive(c, "max-waiting-requests"), privateKey, keys);
+  }
+
+  /**
+   * {@code keys-file}, when set, is a HOCON file (what {@code bin/cluster keys} writes) whose
+   * {@code cluster-node.pbft.keys} and {@code private-key-file} take precedence.
+   */
+  private static Config withKeysFile(Config config) {
+    String key = PATH + ".keys-file";
+    String file = config.hasPath(key) ? config.getString(key) : "";
+    if (file.isBlank()) {
+      return config;
+    }
+    Path path = Path.of(file);
+    if (!Files.isRegularFile(path)) {
+      throw new ConfigProblem(key, "file " + path.toAbsolutePath() + " does not exist",
+          "run `bin/cluster keys --config FILE` to generate this deployment's keys");
+    }
+    try {
+      return com.typesafe.config.ConfigFactory.parseFile(path.toFile()).withFallback(config).resolve();
+    } catch (com.typesafe.config.ConfigException e) {
+      throw new ConfigProblem(key, path + ": " + e.getMessage(), "regenerate it with `bin/cluster keys`");
+    }
   }
 
   private static PrivateKey privateKey(Config c, String self, PublicKey mine) {

@@ -75,14 +75,19 @@ class PbftSettingsTest {
   }
 
   @Test
-  void theShippedDeploymentReadsItsKeysFromTheGeneratedInclude() throws IOException {
-    Path conf = Path.of("../conf/pbft-4.conf");
-    String text = Files.readString(conf).replace("target/cluster/pbft-keys.conf", dir.resolve("block.conf").toString())
-        .replace("target/cluster/keys/{id}.key", dir + "/{id}.key");
-    Files.writeString(dir.resolve("block.conf"), PbftKeys.generate(dir, List.of("n1", "n2", "n3", "n4")));
-    Config c = ConfigFactory.parseString(text + "\ncluster-node.id = n2").withFallback(ConfigFactory.defaultReference())
-        .resolve();
-    assertEquals(List.of("pbft"), c.getStringList("cluster-node.protocols"));
+  void theShippedDeploymentReadsItsKeysFromTheGeneratedKeysFile() throws IOException {
+    String text = Files.readString(Path.of("../conf/pbft-4.conf"));
+    Config missing = ConfigFactory.parseString(text + "\ncluster-node.id = n2")
+        .withFallback(ConfigFactory.defaultReference()).resolve();
+    assertEquals(List.of("pbft"), missing.getStringList("cluster-node.protocols"));
+    ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(missing.withValue("cluster-node.pbft.keys-file",
+        com.typesafe.config.ConfigValueFactory.fromAnyRef(dir.resolve("absent.conf").toString()))));
+    assertEquals("cluster-node.pbft.keys-file", p.key());
+    Path block = PbftKeys.writeDeploymentKeys(dir, List.of("n1", "n2", "n3", "n4"));
+    assertTrue(Files.isRegularFile(dir.resolve("keys/n3.key")));
+    // What bin/cluster passes each node: -Dcluster-node.pbft.keys-file=<cluster dir>/pbft-keys.conf
+    Config c = missing.withValue("cluster-node.pbft.keys-file",
+        com.typesafe.config.ConfigValueFactory.fromAnyRef(block.toString()));
     assertEquals(4, settings(c).publicKeys().size());
   }
 }
