@@ -1,0 +1,39 @@
+package clusternode.pbft.core;
+
+import clusternode.pbft.core.PbftMessage.PrePrepare;
+import clusternode.pbft.core.PbftMessage.PreparedProof;
+
+/**
+ * What a replica persists before it sends what depends on it: the view it is in (or trying to
+ * enter), each pre-prepare it accepted (before its prepare), each prepared certificate (before its
+ * commit) and each sequence number committed (before executing). After a crash of every replica
+ * these let the cluster keep every promise a client saw.
+ */
+public sealed interface LogRecord {
+  /** The sequence number this record is about; 0 for view records (never garbage collected by seq). */
+  long seq();
+
+  /** {@code active} false: the replica sent a view change for {@code view} and awaits its new-view. */
+  record ViewEntered(long view, boolean active) implements LogRecord {
+    @Override
+    public long seq() {
+      return 0;
+    }
+  }
+
+  record PrePrepared(PrePrepare prePrepare) implements LogRecord {
+    @Override
+    public long seq() {
+      return prePrepare.seq();
+    }
+  }
+
+  record Prepared(PreparedProof proof) implements LogRecord {
+    @Override
+    public long seq() {
+      return proof.prePrepare().seq();
+    }
+  }
+
+  record Committed(long view, long seq, String digest) implements LogRecord {}
+}

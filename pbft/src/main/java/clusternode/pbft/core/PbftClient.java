@@ -1,0 +1,171 @@
+package clusternode.pbft.core;
+
+import clusternode.pbft.core.PbftMessage.Reply;
+import clusternode.pbft.core.PbftMessage.Request;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The client side of PBFT for one node (§4.1): a fixed number of sessions ({@code NODE/0} ..),
+ * each with at most one request outstanding. A request is signed with the node's key and sent to
+ * every replica; it completes once f+1 replicas sent the same result (at least one is correct).
+ * Unanswered requests are sent again every {@code retransmitTicks}. Pure: time is ticks.
+ */
+public final class PbftClient {
+  /** A finished request: {@code handle} from {@link #submit}, and the result f+1 replicas agreed on. */
+  public record Completed(long handle, byte[] result) {}
+
+  private final String node;
+  private final PbftConfig config;
+  private final Crypto crypto;
+  private final int retransmitTicks;
+  private final Session[] sessions;
+  private final List<Outbound> outbox = new ArrayList<>();
+  private long nextTimestamp;
+  private long nextHandle = 1;
+  private long ticks;
+  private int rejectedReplies;
+
+  private static final class Session {
+    final String clientId;
+    Request current;
+    long handle;
+    long sentAtTick;
+    final Map<String, Reply> replies = new HashMap<>();
+
+    Session(String clientId) {
+      this.clientId = clientId;
+    }
+  }
+
+  /**
+   * @param firstTimestamp timestamps start above it; the shell passes the wall clock in microseconds
+   *     so a restarted node never reuses one (replicas ignore requests at or below a client's last)
+   */
+  public PbftClient(String node, PbftConfig config, Crypto crypto, int retransmitTicks, long firstTimestamp) {
+    if (!config.replicas().contains(node)) {
+      throw new IllegalArgumentException("client node " + node + " is not a replica");
+    }
+    this.node = node;
+    this.config = config;
+    this.crypto = crypto;
+    this.retransmitTicks = retransmitTicks;
+    this.nextTimestamp = firstTimestamp;
+    this.sessions = new Session[config.clientSessions()];
+    for (int i = 0; i < sessions.length; i++) {
+      sessions[i] = new Session(node + "/" + i);
+    }
+  }
+
+  /** Sends {@code operation} through a free session; returns its handle, or -1 when every session is busy. */
+  public long submit(byte[] operation, boolean readOnly) {
+    for (Session s : sessions) {
+      if (s.current == null) {
+        Request r = PbftCore.signRequest(new Request(s.clientId, ++nextTimestamp, readOnly, operation, null), crypto);
+        s.current = r;
+        s.handle = nextHandle++;
+        s.replies.clear();
+        send(s);
+        return s.handle;
+      }
+    }
+    return -1;
+  }
+
+  /** Gives up on {@code handle} (its deadline passed); it may still be executed, at most once. */
+  public void cancel(long handle) {
+    for (Session s : sessions) {
+      if (s.current != null && s.handle == handle) {
+        s.current = null;
+        s.replies.clear();
+      }
+    }
+  }
+
+  /** Counts a reply; returns the completion once f+1 replicas agree on the result, else null. */
+  public Completed onReply(Reply r) {
+    Session s = find(r.client());
+    if (s == null || s.current == null || r.timestamp() != s.current.timestamp()) {
+      return null;
+    }
+    if (!config.replicas().contains(r.from()) || r.result() == null
+        || !crypto.verify(r.from(), r.signed(), r.signature())) {
+      rejectedReplies++;
+      return null;
+    }
+    s.replies.put(r.from(), r);
+    int matching = 0;
+    for (Reply other : s.replies.values()) {
+      if (Arrays.equals(other.result(), r.result())) {
+        matching++;
+      }
+    }
+    if (matching < config.f() + 1) {
+      return null;
+    }
+    Completed done = new Completed(s.handle, r.result());
+    s.current = null;
+    s.replies.clear();
+    return done;
+  }
+
+  public void tick() {
+    ticks++;
+    for (Session s : sessions) {
+      if (s.current != null && ticks - s.sentAtTick >= retransmitTicks) {
+        send(s);
+      }
+    }
+  }
+
+  public List<Outbound> drainOutbox() {
+    List<Outbound> out = new ArrayList<>(outbox);
+    outbox.clear();
+    return out;
+  }
+
+  public int busySessions() {
+    int busy = 0;
+    for (Session s : sessions) {
+      busy += s.current == null ? 0 : 1;
+    }
+    return busy;
+  }
+
+  public int rejectedReplies() {
+    return rejectedReplies;
+  }
+
+  /** The request outstanding under {@code handle}, or null. */
+  public Request request(long handle) {
+    for (Session s : sessions) {
+      if (s.current != null && s.handle == handle) {
+        return s.current;
+      }
+    }
+    return null;
+  }
+
+  public String node() {
+    return node;
+  }
+
+  private void send(Session s) {
+    s.sentAtTick = ticks;
+    for (String replica : config.replicas()) {
+      outbox.add(new Outbound(replica, s.current));
+    }
+  }
+
+  private Session find(String clientId) {
+    String owner = config.clientNode(clientId);
+    if (!node.equals(owner)) {
+      return null;
+    }
+    int index = Integer.parseInt(clientId.substring(clientId.indexOf('/') + 1));
+    return sessions[index];
+  }
+}

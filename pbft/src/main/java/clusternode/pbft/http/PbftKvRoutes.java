@@ -1,0 +1,144 @@
+package clusternode.pbft.http;
+
+import static akka.http.javadsl.server.PathMatchers.segment;
+
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.RawHeader;
+import akka.http.javadsl.server.AllDirectives;
+import akka.http.javadsl.server.Route;
+import akka.http.javadsl.unmarshalling.Unmarshaller;
+import clusternode.protocols.http.Json;
+import clusternode.protocols.kv.KvOp;
+import clusternode.protocols.kv.KvResult;
+import clusternode.protocols.kv.KvStore;
+import clusternode.protocols.statemachine.Replicated.ReadConsistency;
+import clusternode.pbft.shell.PbftReplicated;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+
+/**
+ * The KV store's HTTP API on PBFT, for deployments that order with PBFT and do not run Raft:
+ * {@code PUT/GET/DELETE /kv/{key}}, {@code POST /kv/{key}/cas}. Writes answer once f+1 replicas
+ * sent the same result; reads are ordered (linearizable) unless {@code ?consistency=local}. PBFT's
+ * client timestamps make each request execute at most once, so no session headers are needed.
+ */
+public final class PbftKvRoutes extends AllDirectives {
+  /** A signed request must fit one Akka frame (256 KiB by default) with room for its envelope. */
+  public static final int MAX_OP_BYTES = 192 * 1024;
+
+  private final PbftReplicated pbft;
+
+  public PbftKvRoutes(PbftReplicated pbft) {
+    this.pbft = pbft;
+  }
+
+  public Route routes() {
+    return pathPrefix("kv", () -> pathPrefix(segment(), key -> concat(
+        pathEnd(() -> concat(
+            put(() -> entity(Unmarshaller.entityToByteArray(), value -> write(new KvOp.Put(key, value), this::written))),
+            get(() -> parameterOptional("consistency", c -> read(key, c))),
+            delete(() -> write(new KvOp.Delete(key), this::deleted)))),
+        path("cas", () -> post(() -> entity(Unmarshaller.entityToByteArray(), body -> cas(key, body)))))));
+  }
+
+  private Route write(KvOp op, Function<KvResult, HttpResponse> answer) {
+    String invalid = op instanceof KvOp.Put p ? KvOp.invalidReason(p.key(), p.value()) : KvOp.invalidReason(op.key());
+    if (invalid != null) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, invalid));
+    }
+    if (KvOp.encode(op).length > MAX_OP_BYTES) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, "PBFT carries KV operations up to " + MAX_OP_BYTES / 1024
+          + " KiB: every request travels in one Akka message (maximum-frame-size 256 KiB)"));
+    }
+    return completeWithFuture(pbft.command(KvStore.NAME, KvOp.encode(op))
+        .thenApply(bytes -> answer.apply(KvResult.decode(bytes))).exceptionally(Json::failure));
+  }
+
+  private Route read(String key, Optional<String> consistency) {
+    String invalid = KvOp.invalidReason(key);
+    if (invalid != null) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, invalid));
+    }
+    ReadConsistency level;
+    if (consistency.isEmpty() || consistency.get().equals("linearizable")) {
+      level = ReadConsistency.LINEARIZABLE;
+    } else if (consistency.get().equals("local")) {
+      level = ReadConsistency.LOCAL;
+    } else {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, "consistency must be linearizable or local"));
+    }
+    return completeWithFuture(pbft.query(KvStore.NAME, KvOp.encode(new KvOp.Get(key)), level)
+        .thenApply(bytes -> value(key, KvResult.decode(bytes))).exceptionally(Json::failure));
+  }
+
+  private Route cas(String key, byte[] body) {
+    JsonNode json;
+    try {
+      json = Json.MAPPER.readTree(body);
+    } catch (IOException e) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, "malformed JSON; expected {\"expected\": ..., \"value\": ...}"));
+    }
+    if (json == null || !json.isObject() || !json.has("value") || !json.get("value").isTextual()
+        || !json.has("expected") || !(json.get("expected").isTextual() || json.get("expected").isNull())
+        || json.size() != 2) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST,
+          "expected {\"expected\": STRING or null (key must be absent), \"value\": STRING} and nothing else"));
+    }
+    byte[] expected = json.get("expected").isNull() ? null : utf8(json.get("expected").asText());
+    return write(new KvOp.CompareAndSet(key, expected, utf8(json.get("value").asText())), r -> casAnswer(key, r));
+  }
+
+  private HttpResponse written(KvResult r) {
+    return r.status() == KvResult.Status.OK ? Json.ok(Map.of("revision", r.revision())) : unexpected(r);
+  }
+
+  private HttpResponse deleted(KvResult r) {
+    return switch (r.status()) {
+      case OK -> Json.ok(Map.of("deleted", true, "revision", r.revision()));
+      case NOT_FOUND -> Json.error(StatusCodes.NOT_FOUND, "no such key");
+      default -> unexpected(r);
+    };
+  }
+
+  private HttpResponse casAnswer(String key, KvResult r) {
+    if (r.status() == KvResult.Status.OK) {
+      return Json.ok(Map.of("revision", r.revision()));
+    }
+    if (r.status() != KvResult.Status.MISMATCH) {
+      return unexpected(r);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", "the current value of " + key + " is not the expected one");
+    body.put("status", 409);
+    body.put("current", r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8));
+    body.put("revision", r.revision());
+    return Json.response(StatusCodes.CONFLICT, body);
+  }
+
+  private HttpResponse value(String key, KvResult r) {
+    return switch (r.status()) {
+      case OK -> HttpResponse.create().withEntity(HttpEntities.create(ContentTypes.APPLICATION_OCTET_STREAM, r.value()))
+          .addHeader(RawHeader.create("X-Revision", Long.toString(r.revision())));
+      case NOT_FOUND -> Json.error(StatusCodes.NOT_FOUND, "no such key: " + key);
+      default -> unexpected(r);
+    };
+  }
+
+  private static HttpResponse unexpected(KvResult r) {
+    return Json.error(r.status() == KvResult.Status.INVALID ? StatusCodes.BAD_REQUEST : StatusCodes.INTERNAL_SERVER_ERROR,
+        "the KV store answered " + r.status());
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

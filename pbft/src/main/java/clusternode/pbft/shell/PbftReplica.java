@@ -1,0 +1,284 @@
+package clusternode.pbft.shell;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import clusternode.pbft.core.Byzantine;
+import clusternode.pbft.core.Executed;
+import clusternode.pbft.core.Outbound;
+import clusternode.pbft.core.PbftClient;
+import clusternode.pbft.core.PbftCore;
+import clusternode.pbft.core.PbftMessage;
+import clusternode.pbft.core.PbftStatus;
+import clusternode.pbft.core.Ready;
+import clusternode.pbft.core.Recovered;
+import clusternode.protocols.statemachine.StateMachines;
+import clusternode.protocols.transport.Transport;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A PBFT replica and this node's PBFT client, as one actor: a thin shell around {@link PbftCore}
+ * and {@link PbftClient}. It owns the tick timer, the disk ({@link PbftStorage}) and the
+ * Transport. For each {@link Ready}: persist with one fsync, then send, then hand results to the
+ * waiting callers (etcd's Ready contract). Work is drained once the mailbox has been worked
+ * through ({@link Flush}), so many requests share one pre-prepare and one fsync.
+ */
+public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
+  public static final String NAME = "pbft";
+
+  public sealed interface Command {}
+
+  /** Orders {@code command} for {@code machine} (read-only: a query executed in order, i.e. linearizable). */
+  public record Submit(String machine, byte[] command, boolean readOnly, ActorRef<Outcome> replyTo) implements Command {}
+
+  /** A query of this replica's state as executed so far (may be stale). */
+  public record QueryLocal(String machine, byte[] query, ActorRef<Outcome> replyTo) implements Command {}
+
+  public record GetStatus(ActorRef<PbftStatus> replyTo) implements Command {}
+
+  public record SetByzantine(Byzantine mode, ActorRef<PbftStatus> replyTo) implements Command {}
+
+  private record Inbound(Object payload) implements Command {}
+
+  private enum Tick implements Command { INSTANCE }
+
+  private enum Flush implements Command { INSTANCE }
+
+  private record Waiting(Submit submit, long deadlineTick, long startedNanos) {}
+
+  private final Transport transport;
+  private final PbftSettings settings;
+  private final PbftStorage storage;
+  private final PbftMetrics metrics;
+  private final StateMachines machines;
+  private final PbftCore core;
+  private final PbftClient client;
+  private final Map<Long, Waiting> inFlight = new HashMap<>();
+  private final Deque<Waiting> queued = new ArrayDeque<>();
+  private volatile PbftStatus published;
+  private long ticks;
+  private boolean flushScheduled;
+
+  private PbftReplica(ActorContext<Command> context, Transport transport, PbftSettings settings, PbftStorage storage,
+      Recovered recovered, StateMachines machines, PbftMetrics metrics) {
+    super(context);
+    this.transport = transport;
+    this.settings = settings;
+    this.storage = storage;
+    this.metrics = metrics;
+    this.machines = machines;
+    String self = transport.selfId();
+    Ed25519Crypto crypto = new Ed25519Crypto(settings.privateKey(), settings.publicKeys());
+    this.core = new PbftCore(settings.core(), self, crypto, new MachinesApp(machines),
+        new Random(self.hashCode() * 0x9E3779B97F4A7C15L ^ System.nanoTime()), recovered);
+    // Timestamps from the wall clock (microseconds): a restarted node never reuses one.
+    this.client = new PbftClient(self, settings.core(), crypto, settings.clientRetransmitTicks(),
+        System.currentTimeMillis() * 1000);
+    this.published = core.status();
+    metrics.watch(() -> published);
+    transport.register(NAME, context.messageAdapter(Object.class, Inbound::new));
+    context.getLog().info("pbft {} recovered: view {}, checkpoint {}, {} log records, executed up to {}", self,
+        core.view(), recovered.checkpoint() == null ? 0 : recovered.checkpoint().seq(), recovered.records().size(),
+        core.lastExecuted());
+    scheduleFlush();
+  }
+
+  /**
+   * @param recovered what {@code storage.recover()} returned; read before spawning so a corrupt
+   *     disk stops the node at start-up with one line, not later inside the actor
+   */
+  public static Behavior<Command> create(Transport transport, PbftSettings settings, PbftStorage storage,
+      Recovered recovered, StateMachines machines, PbftMetrics metrics) {
+    return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+      timers.startTimerWithFixedDelay(Tick.INSTANCE, settings.tick());
+      return new PbftReplica(context, transport, settings, storage, recovered, machines, metrics);
+    }));
+  }
+
+  @Override
+  public Receive<Command> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Inbound.class, this::onInbound)
+        .onMessage(Submit.class, this::onSubmit)
+        .onMessage(QueryLocal.class, this::onQueryLocal)
+        .onMessage(GetStatus.class, m -> {
+          m.replyTo().tell(core.status());
+          return this;
+        })
+        .onMessage(SetByzantine.class, this::onSetByzantine)
+        .onMessageEquals(Tick.INSTANCE, this::onTick)
+        .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .build();
+  }
+
+  private Behavior<Command> onInbound(Inbound in) {
+    if (in.payload() instanceof PbftMessage.Reply reply) {
+      onReply(reply);
+    } else if (in.payload() instanceof PbftMessage m) {
+      core.step(m);
+    } else {
+      metrics.rejected("malformed");
+    }
+    scheduleFlush();
+    return this;
+  }
+
+  private Behavior<Command> onSubmit(Submit s) {
+    Waiting w = new Waiting(s, ticks + settings.requestTimeout().toMillis() / settings.tick().toMillis(), System.nanoTime());
+    if (!machines.has(s.machine())) {
+      s.replyTo().tell(Outcome.failure("no state machine named " + s.machine()));
+      return this;
+    }
+    if (!start(w)) {
+      if (queued.size() >= settings.maxWaitingRequests()) {
+        s.replyTo().tell(Outcome.failure("too many requests waiting (" + queued.size() + "); try again later"));
+        return this;
+      }
+      queued.add(w);
+    }
+    scheduleFlush();
+    return this;
+  }
+
+  private boolean start(Waiting w) {
+    long handle = client.submit(StateMachines.encode(w.submit().machine(), w.submit().command()), w.submit().readOnly());
+    if (handle < 0) {
+      return false;
+    }
+    inFlight.put(handle, w);
+    return true;
+  }
+
+  private Behavior<Command> onQueryLocal(QueryLocal q) {
+    if (!machines.has(q.machine())) {
+      q.replyTo().tell(Outcome.failure("no state machine named " + q.machine()));
+    } else {
+      q.replyTo().tell(Outcome.success(core.queryLocal(StateMachines.encode(q.machine(), q.query()))));
+    }
+    return this;
+  }
+
+  private Behavior<Command> onSetByzantine(SetByzantine m) {
+    getContext().getLog().warn("pbft {} now behaves as {}", transport.selfId(), m.mode().label());
+    core.setByzantine(m.mode());
+    m.replyTo().tell(core.status());
+    return this;
+  }
+
+  private Behavior<Command> onTick() {
+    ticks++;
+    core.tick();
+    client.tick();
+    for (Iterator<Map.Entry<Long, Waiting>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, Waiting> e = it.next();
+      if (ticks >= e.getValue().deadlineTick()) {
+        it.remove();
+        client.cancel(e.getKey());
+        metrics.timedOut();
+        e.getValue().submit().replyTo().tell(Outcome.failure("no f+1 matching replies within "
+            + settings.requestTimeout().toMillis() + "ms (view " + core.view() + "); the outcome is unknown"));
+      }
+    }
+    while (!queued.isEmpty() && ticks >= queued.peekFirst().deadlineTick()) {
+      metrics.timedOut();
+      queued.pollFirst().submit().replyTo().tell(Outcome.failure("timed out waiting for a free client session"));
+    }
+    startQueued();
+    drain();
+    return this;
+  }
+
+  private Behavior<Command> onFlush() {
+    flushScheduled = false;
+    drain();
+    return this;
+  }
+
+  private void scheduleFlush() {
+    if (!flushScheduled) {
+      flushScheduled = true;
+      getContext().getSelf().tell(Flush.INSTANCE);
+    }
+  }
+
+  private void onReply(PbftMessage.Reply reply) {
+    int rejectedBefore = client.rejectedReplies();
+    PbftClient.Completed done = client.onReply(reply);
+    if (client.rejectedReplies() > rejectedBefore) {
+      metrics.rejected("bad-reply");
+    }
+    if (done == null) {
+      return;
+    }
+    Waiting w = inFlight.remove(done.handle());
+    if (w != null) {
+      metrics.completed(System.nanoTime() - w.startedNanos());
+      w.submit().replyTo().tell(Outcome.success(done.result()));
+    }
+    startQueued();
+  }
+
+  private void startQueued() {
+    while (!queued.isEmpty() && start(queued.peekFirst())) {
+      queued.pollFirst();
+    }
+  }
+
+  /** The Ready loop: the client's requests to the local replica, then persist, send, observe; until quiet. */
+  private void drain() {
+    for (int round = 0; round < 64; round++) {
+      boolean local = false;
+      for (Outbound o : client.drainOutbox()) {
+        if (o.to().equals(transport.selfId())) {
+          core.step(o.message());
+          local = true;
+        } else {
+          transport.send(o.to(), NAME, o.message());
+        }
+      }
+      Ready rd = core.ready();
+      if (rd.isEmpty() && !local) {
+        break;
+      }
+      persist(rd);
+      for (Outbound o : rd.messages()) {
+        String node = o.to().contains("/") ? settings.core().clientNode(o.to()) : o.to();
+        if (node == null) {
+          continue;
+        }
+        if (node.equals(transport.selfId()) && o.message() instanceof PbftMessage.Reply reply) {
+          onReply(reply);
+        } else {
+          transport.send(node, NAME, o.message());
+        }
+      }
+      for (Executed e : rd.executed()) {
+        metrics.executed(e.batch().size());
+      }
+      rd.rejected().forEach(metrics::rejected);
+    }
+    published = core.status();
+  }
+
+  private void persist(Ready rd) {
+    long started = System.nanoTime();
+    try {
+      storage.persist(rd);
+    } catch (IOException e) {
+      // A replica that cannot keep its promises must stop rather than send them.
+      throw new IllegalStateException("pbft storage failed: " + e.getMessage(), e);
+    }
+    if (!rd.records().isEmpty() || rd.stableCheckpoint() != null) {
+      metrics.persisted(System.nanoTime() - started);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package clusternode.pbft.shell;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Scheduler;
+import akka.actor.typed.javadsl.AskPattern;
+import clusternode.pbft.core.Byzantine;
+import clusternode.pbft.core.PbftStatus;
+import clusternode.protocols.statemachine.Replicated;
+import clusternode.protocols.statemachine.Unavailable;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * PBFT as the ordering protocol other protocols and the HTTP routes use. A command is signed and
+ * sent to every replica; it completes once f+1 replicas sent the same result. A LINEARIZABLE
+ * query is ordered like a command (read-only, executed in sequence); LOCAL reads this replica.
+ */
+public final class PbftReplicated implements Replicated {
+  private final ActorRef<PbftReplica.Command> replica;
+  private final Scheduler scheduler;
+  private final Duration askTimeout;
+
+  public PbftReplicated(ActorRef<PbftReplica.Command> replica, Scheduler scheduler, Duration requestTimeout) {
+    this.replica = replica;
+    this.scheduler = scheduler;
+    // The replica answers every request by its own deadline; the ask only guards against a dead actor.
+    this.askTimeout = requestTimeout.plusSeconds(2);
+  }
+
+  @Override
+  public CompletionStage<byte[]> command(String machine, byte[] command) {
+    return unwrap(AskPattern.ask(replica, replyTo -> new PbftReplica.Submit(machine, command, false, replyTo),
+        askTimeout, scheduler));
+  }
+
+  @Override
+  public CompletionStage<byte[]> query(String machine, byte[] query, ReadConsistency consistency) {
+    if (consistency == ReadConsistency.LOCAL) {
+      return unwrap(AskPattern.ask(replica, replyTo -> new PbftReplica.QueryLocal(machine, query, replyTo),
+          askTimeout, scheduler));
+    }
+    return unwrap(AskPattern.ask(replica, replyTo -> new PbftReplica.Submit(machine, query, true, replyTo),
+        askTimeout, scheduler));
+  }
+
+  public CompletionStage<PbftStatus> status() {
+    return AskPattern.ask(replica, PbftReplica.GetStatus::new, Duration.ofSeconds(3), scheduler);
+  }
+
+  public CompletionStage<PbftStatus> setByzantine(Byzantine mode) {
+    return AskPattern.ask(replica, replyTo -> new PbftReplica.SetByzantine(mode, replyTo), Duration.ofSeconds(3),
+        scheduler);
+  }
+
+  private static CompletionStage<byte[]> unwrap(CompletionStage<Outcome> outcome) {
+    return outcome.handle((o, failure) -> {
+      if (failure != null) {
+        throw new Unavailable("the PBFT replica did not answer: " + failure.getMessage());
+      }
+      if (!o.ok()) {
+        throw new Unavailable(o.error());
+      }
+      return o.result();
+    });
+  }
+}

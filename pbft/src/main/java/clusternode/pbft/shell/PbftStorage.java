@@ -1,0 +1,294 @@
+package clusternode.pbft.shell;
+
+import clusternode.pbft.core.LogRecord;
+import clusternode.pbft.core.Ready;
+import clusternode.pbft.core.Recovered;
+import clusternode.pbft.core.StableCheckpoint;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.cbor.CBORFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * A replica's disk: {@code log} holds the core's {@link LogRecord}s, each framed as
+ * {@code [length][crc32c][type][CBOR]}; {@code checkpoint} holds the last stable checkpoint,
+ * replaced atomically (temp file, fsync, rename, fsync of the directory). A torn last record is
+ * cut off on recovery; a corrupt record before the end, or a corrupt checkpoint, refuses to start.
+ * When a checkpoint becomes stable the log is rewritten with only what lies above it.
+ */
+public final class PbftStorage implements AutoCloseable {
+  private static final int MAX_RECORD_BYTES = 64 << 20;
+  private static final int CHECKPOINT_MAGIC = 0x50424654; // "PBFT"
+  private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory())
+      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private final Path dir;
+  private final Path logFile;
+  private final Path checkpointFile;
+  private FileChannel log;
+  private final List<LogRecord> retained = new ArrayList<>();
+  private long checkpointSeq;
+  private long fsyncs;
+
+  /** Thrown when the files exist but cannot be trusted; the message is the one line to print. */
+  public static final class CorruptException extends IOException {
+    CorruptException(String message) {
+      super(message);
+    }
+  }
+
+  private PbftStorage(Path dir) {
+    this.dir = dir;
+    this.logFile = dir.resolve("log");
+    this.checkpointFile = dir.resolve("checkpoint");
+  }
+
+  /** Opens (creating) the directory and reads what it holds. */
+  public static PbftStorage open(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    return new PbftStorage(dir);
+  }
+
+  /** Reads the checkpoint and the log records after it; cuts a torn tail off the log. */
+  public Recovered recover() throws IOException {
+    StableCheckpoint checkpoint = readCheckpoint();
+    checkpointSeq = checkpoint == null ? 0 : checkpoint.seq();
+    List<LogRecord> records = new ArrayList<>();
+    long validEnd = 0;
+    if (Files.exists(logFile)) {
+      byte[] bytes = Files.readAllBytes(logFile);
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.remaining() > 0) {
+        int start = buf.position();
+        if (buf.remaining() < 8) {
+          break; // torn header
+        }
+        int length = buf.getInt();
+        int crc = buf.getInt();
+        if (length < 1 || length > MAX_RECORD_BYTES || buf.remaining() < length) {
+          if (length >= 1 && length <= MAX_RECORD_BYTES) {
+            break; // torn payload at the end
+          }
+          throw new CorruptException("pbft log " + logFile + " is corrupt at byte " + start + " (length " + length
+              + "); move the node's data directory aside to rejoin from peers");
+        }
+        byte[] payload = new byte[length];
+        buf.get(payload);
+        if (crc(payload) != crc) {
+          if (buf.remaining() == 0) {
+            buf.position(start);
+            break; // torn last record
+          }
+          throw new CorruptException("pbft log " + logFile + " has a bad checksum at byte " + start
+              + " before its end; move the node's data directory aside to rejoin from peers");
+        }
+        records.add(decode(payload, start));
+        validEnd = buf.position();
+      }
+      if (validEnd < bytes.length) {
+        try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
+          ch.truncate(validEnd);
+          ch.force(true);
+        }
+      }
+    }
+    for (LogRecord r : records) {
+      if (r instanceof LogRecord.ViewEntered || r.seq() > checkpointSeq) {
+        retained.add(r);
+      }
+    }
+    log = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    return new Recovered(checkpoint, List.copyOf(retained));
+  }
+
+  /** Makes the Ready's records (and stable checkpoint) durable with one fsync, before its messages go out. */
+  public void persist(Ready rd) throws IOException {
+    if (rd.records().isEmpty() && rd.stableCheckpoint() == null) {
+      return;
+    }
+    if (!rd.records().isEmpty()) {
+      ByteBuffer out = ByteBuffer.allocate(estimate(rd.records()));
+      for (LogRecord r : rd.records()) {
+        byte[] payload = encode(r);
+        out = ensure(out, payload.length + 8);
+        out.putInt(payload.length).putInt(crc(payload)).put(payload);
+        retained.add(r);
+      }
+      out.flip();
+      while (out.hasRemaining()) {
+        log.write(out);
+      }
+    }
+    if (rd.stableCheckpoint() != null) {
+      writeCheckpoint(rd.stableCheckpoint());
+      compact(rd.stableCheckpoint().seq());
+    } else {
+      log.force(false);
+    }
+    fsyncs++;
+  }
+
+  public long fsyncs() {
+    return fsyncs;
+  }
+
+  private void writeCheckpoint(StableCheckpoint c) throws IOException {
+    byte[] body = CBOR.writeValueAsBytes(c);
+    ByteBuffer out = ByteBuffer.allocate(body.length + 12);
+    out.putInt(CHECKPOINT_MAGIC).putInt(body.length).putInt(crc(body)).put(body).flip();
+    Path temp = dir.resolve("checkpoint.tmp");
+    writeDurably(temp, out);
+    Files.move(temp, checkpointFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory();
+    checkpointSeq = c.seq();
+  }
+
+  /** Rewrites the log with the newest view record and the records above the checkpoint. */
+  private void compact(long seq) throws IOException {
+    LogRecord lastView = null;
+    List<LogRecord> kept = new ArrayList<>();
+    for (LogRecord r : retained) {
+      if (r instanceof LogRecord.ViewEntered) {
+        lastView = r;
+      } else if (r.seq() > seq) {
+        kept.add(r);
+      }
+    }
+    if (lastView != null) {
+      kept.add(0, lastView);
+    }
+    ByteBuffer out = ByteBuffer.allocate(estimate(kept));
+    for (LogRecord r : kept) {
+      byte[] payload = encode(r);
+      out = ensure(out, payload.length + 8);
+      out.putInt(payload.length).putInt(crc(payload)).put(payload);
+    }
+    out.flip();
+    Path temp = dir.resolve("log.tmp");
+    writeDurably(temp, out);
+    log.close();
+    Files.move(temp, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory();
+    log = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    retained.clear();
+    retained.addAll(kept);
+  }
+
+  private StableCheckpoint readCheckpoint() throws IOException {
+    if (!Files.exists(checkpointFile)) {
+      return null;
+    }
+    byte[] bytes = Files.readAllBytes(checkpointFile);
+    ByteBuffer buf = ByteBuffer.wrap(bytes);
+    String fix = "; move the node's data directory aside to rejoin from peers";
+    if (bytes.length < 12 || buf.getInt() != CHECKPOINT_MAGIC) {
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " is not a checkpoint file" + fix);
+    }
+    int length = buf.getInt();
+    int crc = buf.getInt();
+    if (length < 0 || length != buf.remaining()) {
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " is truncated" + fix);
+    }
+    byte[] body = new byte[length];
+    buf.get(body);
+    if (crc(body) != crc) {
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " has a bad checksum" + fix);
+    }
+    try {
+      return CBOR.readValue(body, StableCheckpoint.class);
+    } catch (IOException | IllegalStateException e) {
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " does not decode: " + e.getMessage() + fix);
+    }
+  }
+
+  private static byte[] encode(LogRecord r) throws IOException {
+    byte type;
+    if (r instanceof LogRecord.ViewEntered) {
+      type = 'V';
+    } else if (r instanceof LogRecord.PrePrepared) {
+      type = 'P';
+    } else if (r instanceof LogRecord.Prepared) {
+      type = 'Q';
+    } else {
+      type = 'C';
+    }
+    byte[] body = CBOR.writeValueAsBytes(r);
+    byte[] out = new byte[body.length + 1];
+    out[0] = type;
+    System.arraycopy(body, 0, out, 1, body.length);
+    return out;
+  }
+
+  private LogRecord decode(byte[] payload, int at) throws CorruptException {
+    Class<? extends LogRecord> type = switch (payload[0]) {
+      case 'V' -> LogRecord.ViewEntered.class;
+      case 'P' -> LogRecord.PrePrepared.class;
+      case 'Q' -> LogRecord.Prepared.class;
+      case 'C' -> LogRecord.Committed.class;
+      default -> null;
+    };
+    if (type == null) {
+      throw new CorruptException("pbft log " + logFile + " has an unknown record type at byte " + at);
+    }
+    try {
+      return CBOR.readValue(payload, 1, payload.length - 1, type);
+    } catch (IOException e) {
+      throw new CorruptException("pbft log " + logFile + " has a record that does not decode at byte " + at + ": "
+          + e.getMessage().lines().findFirst().orElse(""));
+    }
+  }
+
+  private static int crc(byte[] bytes) {
+    CRC32C c = new CRC32C();
+    c.update(bytes);
+    return (int) c.getValue();
+  }
+
+  private static int estimate(List<LogRecord> records) {
+    return Math.max(1024, records.size() * 512);
+  }
+
+  private static ByteBuffer ensure(ByteBuffer buf, int more) {
+    if (buf.remaining() >= more) {
+      return buf;
+    }
+    ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + more));
+    buf.flip();
+    bigger.put(buf);
+    return bigger;
+  }
+
+  private static void writeDurably(Path file, ByteBuffer content) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (content.hasRemaining()) {
+        ch.write(content);
+      }
+      ch.force(true);
+    }
+  }
+
+  private void syncDirectory() {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot open a directory; the rename is still atomic.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (log != null) {
+      log.close();
+    }
+  }
+}
