@@ -163,7 +163,7 @@
     if (up && Array.isArray(n.peers)) {
       reach = '<div class="reach" title="reachability from ' + esc(n.id) + ' (peer monitor)">reaches: ' + n.peers.map((p) =>
         '<span class="st-' + esc(p.status) + '" data-peer="' + esc(p.id) + '" data-status="' + esc(p.status) + '">' + esc(p.id)
-        + (p.rttMs && p.rttMs.avg !== undefined && p.status === 'reachable' ? ' ' + esc(p.rttMs.avg) + 'ms' : ' ' + esc(p.status)) + '</span>').join('') + '</div>';
+        + (p.rttMs && typeof p.rttMs.avgMs === 'number' && p.status === 'reachable' ? ' ' + p.rttMs.avgMs.toFixed(1) + 'ms' : ' ' + esc(p.status)) + '</span>').join('') + '</div>';
     }
     let members = '';
     if (up && Array.isArray(n.members)) {
@@ -227,7 +227,10 @@
     draw($('chart-rate'), [{ key: 'rate', color: '#1d2330' }]);
     draw($('chart-latency'), [{ key: 'p50', color: '#1565c0' }, { key: 'p99', color: '#c62828' }, { key: 'avg', color: '#2e7d32' }]);
     const last = history[history.length - 1];
-    if (last) $('chart-rate').dataset.last = String(Math.round(last.rate));
+    if (last) {
+      $('chart-rate').dataset.last = String(Math.round(last.rate));
+      $('chart-rate').dataset.max = String(Math.round(Math.max.apply(null, history.map((p) => p.rate))));
+    }
   }
 
   function draw(canvas, series) {
