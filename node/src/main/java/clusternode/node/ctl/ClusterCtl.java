@@ -174,7 +174,7 @@ public final class ClusterCtl implements Callable<Integer> {
     return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  @Command(name = "cluster", description = "GET /cluster: every node's view side by side, split-brain verdict, quorum")
+  @Command(name = "cluster", mixinStandardHelpOptions = true, description = "GET /cluster: every node's view side by side, split-brain verdict, quorum")
   static final class ClusterView implements Callable<Integer> {
     @ParentCommand ClusterCtl parent;
 
@@ -187,7 +187,7 @@ public final class ClusterCtl implements Callable<Integer> {
         System.out.print(json || !a.ok() ? a.body() + "\n" : clusternode.node.dashboard.ClusterTable.render(a.json()));
         return a.ok() ? 0 : 1;
       } catch (IOException | IllegalStateException e) {
-        System.err.println("error: no readable answer from " + parent.url + ": " + e.getMessage());
+        System.err.println("error: no readable answer from " + parent.url + ": " + (e.getMessage() != null ? e.getMessage() : e));
         return 1;
       }
     }

@@ -30,7 +30,7 @@ import picocli.CommandLine.Option;
  * to the cluster, says what happened, the lesson, and the figure that proves it; any expectation
  * that does not hold is counted, and {@code --short} (CI) exits non-zero if there was one.
  */
-@Command(name = "demo", description = "A narrated tour on a local 5-node cluster: writes, a 2|3 partition, heal, "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "A narrated tour on a local 5-node cluster: writes, a 2|3 partition, heal, "
     + "kill -9 of the leader, money conserved. Leaves the cluster and dashboard running unless --short.")
 public final class DemoCommand implements Callable<Integer> {
   @Option(names = "--config", defaultValue = "conf/raft-5.conf", description = "deployment (default ${DEFAULT-VALUE}); 5 nodes running raft and ledger")

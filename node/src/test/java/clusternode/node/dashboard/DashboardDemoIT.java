@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** {@code bin/cluster demo --short} (CI mode) via the jar, on a 5-node config of its own: runs to the end, exits 0. */
-class DemoIT {
+class DashboardDemoIT {
   @Test
   void theShortDemoRunsToTheEndAndExitsZero() throws Exception {
     // Failsafe names the jar; under surefire (a -Dtest pattern matching *IT) there is none yet: skip.
