@@ -17,7 +17,8 @@ import clusternode.protocols.peers.Peer;
     description = "Talks to a node's HTTP API.",
     subcommands = {ClusterCtl.Health.class, ClusterCtl.Peers.class, ClusterCtl.Metrics.class, ClusterCtl.Faults.class,
         ClusterCtl.Put.class, ClusterCtl.Get.class, ClusterCtl.Del.class, ClusterCtl.Cas.class, ClusterCtl.Leader.class,
-        ClusterCtl.TransferLeader.class, ClusterCtl.AddNode.class, ClusterCtl.RemoveNode.class})
+        ClusterCtl.TransferLeader.class, ClusterCtl.AddNode.class, ClusterCtl.RemoveNode.class,
+        ClusterCtl.ClusterView.class})
 public final class ClusterCtl implements Callable<Integer> {
   @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8081", description = "node to talk to (default ${DEFAULT-VALUE})")
   URI url;
@@ -171,6 +172,25 @@ public final class ClusterCtl implements Callable<Integer> {
 
   static String encode(String segment) {
     return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Command(name = "cluster", mixinStandardHelpOptions = true, description = "GET /cluster: every node's view side by side, split-brain verdict, quorum")
+  static final class ClusterView implements Callable<Integer> {
+    @ParentCommand ClusterCtl parent;
+
+    @Option(names = "--json", description = "print the JSON instead of the table") boolean json;
+
+    @Override
+    public Integer call() {
+      try {
+        NodeClient.Answer a = parent.client().get(parent.node(), "/cluster");
+        System.out.print(json || !a.ok() ? a.body() + "\n" : clusternode.node.dashboard.ClusterTable.render(a.json()));
+        return a.ok() ? 0 : 1;
+      } catch (IOException | IllegalStateException e) {
+        System.err.println("error: no readable answer from " + parent.url + ": " + (e.getMessage() != null ? e.getMessage() : e));
+        return 1;
+      }
+    }
   }
 
   @Command(name = "health", description = "GET /health")

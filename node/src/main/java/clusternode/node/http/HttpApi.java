@@ -14,6 +14,7 @@ import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import akka.http.scaladsl.model.EntityStreamSizeException;
 import clusternode.node.config.NodeConfig;
+import clusternode.node.dashboard.DashboardRoutes;
 import clusternode.protocols.http.Json;
 import clusternode.protocols.metrics.Metrics;
 import clusternode.protocols.monitor.PeerMonitor;
@@ -48,16 +49,18 @@ public final class HttpApi extends AllDirectives {
   private final Transport transport;
   private final Metrics metrics;
   private final Map<String, ProtocolInstance> protocols;
+  private final DashboardRoutes dashboard;
 
   public HttpApi(NodeConfig node, Transport transport, Metrics metrics, Map<String, ProtocolInstance> protocols) {
     this.node = node;
     this.transport = transport;
     this.metrics = metrics;
     this.protocols = protocols;
+    this.dashboard = new DashboardRoutes(node.peers(), node.adminToken(), protocols.containsKey("gossip"));
   }
 
   public Route routes() {
-    List<Route> all = new ArrayList<>(List.of(healthRoutes(), metricsRoute(), adminRoutes()));
+    List<Route> all = new ArrayList<>(List.of(healthRoutes(), metricsRoute(), adminRoutes(), dashboard.routes()));
     protocols.values().forEach(p -> p.routes().ifPresent(all::add));
     Route joined = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
     return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> joined));
@@ -75,7 +78,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route adminRoutes() {
-    List<Route> protocolAdmin = new ArrayList<>();
+    List<Route> protocolAdmin = new ArrayList<>(List.of(dashboard.adminRoutes()));
     protocols.values().forEach(p -> p.adminRoutes().ifPresent(protocolAdmin::add));
     return pathPrefix("admin", () -> admin(() -> concat(faultRoutes(), protocolAdmin.toArray(Route[]::new))));
   }

@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
     description = "Starts, inspects, breaks and stops a local multi-JVM cluster.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class,
         ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class,
-        ClusterCommand.BenchCommand.class, clusternode.node.check.CheckCommand.class})
+        ClusterCommand.BenchCommand.class, clusternode.node.check.CheckCommand.class,
+        clusternode.node.dashboard.DemoCommand.class})
 public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "where pids, logs and data go (default: target/cluster under the project)")
   Path dir;
