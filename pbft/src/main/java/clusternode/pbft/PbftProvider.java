@@ -104,11 +104,9 @@ public final class PbftProvider implements ProtocolProvider {
   public static StateMachines machines(Config config, Set<String> enabled) {
     List<StateMachine> machines = new ArrayList<>();
     machines.add(new KvStore());
-    // Ledger hook, once clusternode.protocols.ledger.LedgerStateMachine exists:
-    // if (enabled.contains("ledger") && config.hasPath("cluster-node.ledger.ordering")
-    //     && PbftReplica.NAME.equals(config.getString("cluster-node.ledger.ordering"))) {
-    //   machines.add(new clusternode.protocols.ledger.LedgerStateMachine());
-    // }
+    if (clusternode.protocols.ledger.LedgerProvider.orderedBy(config, PbftReplica.NAME)) {
+      machines.add(new clusternode.protocols.ledger.LedgerStateMachine());
+    }
     return new StateMachines(machines);
   }
 }

@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
     description = "Starts, inspects, breaks and stops a local multi-JVM cluster.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class,
         ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class,
-        ClusterCommand.BenchCommand.class, clusternode.node.check.CheckCommand.class,
+        ClusterCommand.BenchCommand.class, ClusterCommand.Keys.class, clusternode.node.check.CheckCommand.class,
         clusternode.node.dashboard.DemoCommand.class})
 public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "where pids, logs and data go (default: target/cluster under the project)")
@@ -191,6 +191,22 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return guarded(() -> applyEverywhere(parent.running(), "DELETE", null));
+    }
+  }
+
+  @Command(name = "keys", description = "Writes new Ed25519 keys for a PBFT deployment (up makes them when missing).")
+  static final class Keys implements Callable<Integer> {
+    @ParentCommand ClusterCommand parent;
+
+    @Option(names = "--config", defaultValue = "conf/pbft-4.conf", description = "deployment file (default ${DEFAULT-VALUE})")
+    Path config;
+
+    @Override
+    public Integer call() {
+      return guarded(() -> {
+        PbftDeploymentKeys.ensure(parent.clusterDir(), resolveConfig(config), true, System.out);
+        return 0;
+      });
     }
   }
 

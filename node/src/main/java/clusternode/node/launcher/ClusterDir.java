@@ -37,6 +37,11 @@ public final class ClusterDir {
     return nodeDir(id).resolve("node.log");
   }
 
+  /** The PBFT public keys (and where each private key is) of this run's deployment. */
+  public Path pbftKeysFile() {
+    return root.resolve("pbft-keys.conf");
+  }
+
   public Path tokenFile() {
     return root.resolve("admin-token");
   }

@@ -40,7 +40,8 @@ public final class LocalCluster {
   }
 
   /** Checks every node's config of {@code deployment} (a {@code ConfigProblem} if one is wrong). */
-  public static LocalCluster of(ClusterDir dir, Path deployment, Path jar, PrintStream out) {
+  public static LocalCluster of(ClusterDir dir, Path deployment, Path jar, PrintStream out) throws IOException {
+    PbftDeploymentKeys.ensure(dir, deployment, false, out);
     Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
     PeerDirectory peers = nodes.values().iterator().next().peers();
     return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), peers, jar, out);
@@ -107,6 +108,7 @@ public final class LocalCluster {
     command.addAll(jvmOptions());
     command.add("-Dcluster-node.admin-token-file=" + dir.tokenFile());
     command.add("-Dcluster-node.data-dir=" + dir.dataDir(id));
+    command.add("-Dcluster-node.pbft.keys-file=" + dir.pbftKeysFile());
     if (!Files.exists(runJar())) {
       Files.copy(jar, runJar());
     }
