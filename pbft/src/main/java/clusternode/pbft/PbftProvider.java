@@ -3,7 +3,7 @@ package clusternode.pbft;
 import akka.actor.typed.ActorRef;
 import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
-import clusternode.pbft.http.PbftKvRoutes;
+import clusternode.protocols.kv.KvRoutes;
 import clusternode.pbft.http.PbftRoutes;
 import clusternode.pbft.shell.PbftMetrics;
 import clusternode.pbft.shell.PbftReplica;
@@ -74,7 +74,7 @@ public final class PbftProvider implements ProtocolProvider {
     context.provide(PbftReplica.NAME, pbft);
     boolean raftToo = enabled.contains(RAFT);
     PbftRoutes pbftRoutes = new PbftRoutes(pbft, raftToo ? "pbft" : "consensus");
-    Route routes = raftToo ? pbftRoutes.routes() : Directives.concat(new PbftKvRoutes(pbft).routes(), pbftRoutes.routes());
+    Route routes = raftToo ? pbftRoutes.routes() : Directives.concat(new KvRoutes(pbft, PbftReplicated.MAX_OP_BYTES).routes(), pbftRoutes.routes());
     return new ProtocolInstance() {
       @Override
       public Optional<Route> routes() {

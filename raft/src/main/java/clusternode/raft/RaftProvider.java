@@ -1,6 +1,7 @@
 package clusternode.raft;
 
 import akka.actor.typed.ActorRef;
+import clusternode.protocols.kv.KvRoutes;
 import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.ledger.LedgerProvider;
 import clusternode.protocols.ledger.LedgerStateMachine;
@@ -13,7 +14,6 @@ import clusternode.protocols.spi.ProtocolProvider;
 import clusternode.protocols.spi.ProtocolStartException;
 import clusternode.protocols.statemachine.StateMachine;
 import clusternode.protocols.statemachine.StateMachines;
-import clusternode.raft.http.KvRoutes;
 import clusternode.raft.http.RaftRoutes;
 import clusternode.raft.shell.RaftMetrics;
 import clusternode.raft.shell.RaftReplicated;
@@ -67,7 +67,7 @@ public final class RaftProvider implements ProtocolProvider {
     RaftReplicated raft = new RaftReplicated(server, context.system().scheduler(), settings.requestTimeout());
     context.provide(RaftServer.NAME, raft);
     RaftRoutes raftRoutes = new RaftRoutes(raft, context.require(PeerMonitor.NAME, PeerMonitorProvider.Instance.class));
-    Route routes = Directives.concat(new KvRoutes(raft).routes(), raftRoutes.routes());
+    Route routes = Directives.concat(new KvRoutes(raft, Integer.MAX_VALUE).routes(), raftRoutes.routes());
     return new ProtocolInstance() {
       @Override
       public Optional<Route> routes() {

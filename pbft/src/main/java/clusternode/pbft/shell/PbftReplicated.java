@@ -16,6 +16,9 @@ import java.util.concurrent.CompletionStage;
  * query is ordered like a command (read-only, executed in sequence); LOCAL reads this replica.
  */
 public final class PbftReplicated implements Replicated {
+  /** A signed request must fit one Akka frame (256 KiB by default) with room for its envelope. */
+  public static final int MAX_OP_BYTES = 192 * 1024;
+
   private final ActorRef<PbftReplica.Command> replica;
   private final Scheduler scheduler;
   private final Duration askTimeout;

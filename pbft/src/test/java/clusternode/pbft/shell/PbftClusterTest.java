@@ -9,7 +9,7 @@ import clusternode.pbft.PbftProvider;
 import clusternode.pbft.core.Byzantine;
 import clusternode.pbft.core.PbftStatus;
 import clusternode.pbft.core.Recovered;
-import clusternode.pbft.http.PbftKvRoutes;
+import clusternode.protocols.kv.KvRoutes;
 import clusternode.pbft.http.PbftRoutes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -200,7 +200,7 @@ class PbftClusterTest {
   void theHttpRoutesServeKvHealthAndTheByzantineSwitch() throws Exception {
     PbftReplicated n1 = replicas.get("n1");
     PbftRoutes pbftRoutes = new PbftRoutes(n1, "consensus");
-    akka.http.javadsl.server.Route route = akka.http.javadsl.server.Directives.concat(new PbftKvRoutes(n1).routes(),
+    akka.http.javadsl.server.Route route = akka.http.javadsl.server.Directives.concat(new KvRoutes(n1, PbftReplicated.MAX_OP_BYTES).routes(),
         pbftRoutes.routes(), akka.http.javadsl.server.Directives.pathPrefix("admin", pbftRoutes::adminRoutes));
     var binding = akka.http.javadsl.Http.get(cluster.node("n1").system()).newServerAt("127.0.0.1", 0).bind(route)
         .toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);

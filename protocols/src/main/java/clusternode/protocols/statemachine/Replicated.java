@@ -14,6 +14,15 @@ public interface Replicated {
   /** Orders {@code command} for machine {@code machine}; completes with its result once applied. */
   CompletionStage<byte[]> command(String machine, byte[] command);
 
+  /**
+   * A command in a client session: a retry with the same (clientId, seq) is applied once. The
+   * default ignores the session, for protocols whose own request ids already make every request
+   * run at most once (PBFT's client timestamps).
+   */
+  default CompletionStage<byte[]> command(String machine, byte[] command, String clientId, long seq) {
+    return command(machine, command);
+  }
+
   /** Runs a read-only {@code query} on machine {@code machine}, at the asked consistency. */
   CompletionStage<byte[]> query(String machine, byte[] query, ReadConsistency consistency);
 

@@ -26,7 +26,7 @@ public final class RaftReplicated implements Replicated {
     return command(machine, command, "", 0);
   }
 
-  /** A command in a client session: a retry with the same (clientId, seq) is applied once. */
+  @Override
   public CompletionStage<byte[]> command(String machine, byte[] command, String clientId, long seq) {
     return unwrap(AskPattern.ask(server, replyTo -> new RaftServer.Submit(machine, command, clientId, seq, replyTo),
         askTimeout, scheduler));

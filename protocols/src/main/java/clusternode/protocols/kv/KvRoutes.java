@@ -1,4 +1,4 @@
-package clusternode.pbft.http;
+package clusternode.protocols.kv;
 
 import static akka.http.javadsl.server.PathMatchers.segment;
 
@@ -11,11 +11,8 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import clusternode.protocols.http.Json;
-import clusternode.protocols.kv.KvOp;
-import clusternode.protocols.kv.KvResult;
-import clusternode.protocols.kv.KvStore;
+import clusternode.protocols.statemachine.Replicated;
 import clusternode.protocols.statemachine.Replicated.ReadConsistency;
-import clusternode.pbft.shell.PbftReplicated;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -26,19 +23,22 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
 /**
- * The KV store's HTTP API on PBFT, for deployments that order with PBFT and do not run Raft:
- * {@code PUT/GET/DELETE /kv/{key}}, {@code POST /kv/{key}/cas}. Writes answer once f+1 replicas
- * sent the same result; reads are ordered (linearizable) unless {@code ?consistency=local}. PBFT's
- * client timestamps make each request execute at most once, so no session headers are needed.
+ * The KV store's HTTP API on whichever protocol orders it (Raft or PBFT): {@code PUT/GET/DELETE
+ * /kv/{key}}, {@code POST /kv/{key}/cas}. Writes answer after commit; reads are linearizable unless
+ * {@code ?consistency=local}. A request may carry a client session ({@code X-Client-Id},
+ * {@code X-Request-Seq}) so that its retry is applied once where the protocol keeps sessions.
  */
-public final class PbftKvRoutes extends AllDirectives {
-  /** A signed request must fit one Akka frame (256 KiB by default) with room for its envelope. */
-  public static final int MAX_OP_BYTES = 192 * 1024;
+public final class KvRoutes extends AllDirectives {
+  private final Replicated ordering;
+  private final int maxOpBytes;
 
-  private final PbftReplicated pbft;
-
-  public PbftKvRoutes(PbftReplicated pbft) {
-    this.pbft = pbft;
+  /**
+   * @param maxOpBytes the largest encoded operation the protocol can carry (PBFT sends each in one
+   *     Akka message); larger ones get 400 before anything is proposed
+   */
+  public KvRoutes(Replicated ordering, int maxOpBytes) {
+    this.ordering = ordering;
+    this.maxOpBytes = maxOpBytes;
   }
 
   public Route routes() {
@@ -55,12 +55,20 @@ public final class PbftKvRoutes extends AllDirectives {
     if (invalid != null) {
       return complete(Json.error(StatusCodes.BAD_REQUEST, invalid));
     }
-    if (KvOp.encode(op).length > MAX_OP_BYTES) {
-      return complete(Json.error(StatusCodes.BAD_REQUEST, "PBFT carries KV operations up to " + MAX_OP_BYTES / 1024
-          + " KiB: every request travels in one Akka message (maximum-frame-size 256 KiB)"));
+    byte[] encoded = KvOp.encode(op);
+    if (encoded.length > maxOpBytes) {
+      return complete(Json.error(StatusCodes.BAD_REQUEST, "this deployment's ordering protocol carries KV operations up to "
+          + maxOpBytes / 1024 + " KiB"));
     }
-    return completeWithFuture(pbft.command(KvStore.NAME, KvOp.encode(op))
-        .thenApply(bytes -> answer.apply(KvResult.decode(bytes))).exceptionally(Json::failure));
+    return session(session -> {
+      if (session.isEmpty()) {
+        return complete(Json.error(StatusCodes.BAD_REQUEST, "X-Request-Seq must be a positive integer with X-Client-Id"));
+      }
+      CompletionStage<byte[]> result = ordering.command(KvStore.NAME, encoded, session.get().clientId(),
+          session.get().seq());
+      return completeWithFuture(result.thenApply(bytes -> answer.apply(KvResult.decode(bytes)))
+          .exceptionally(Json::failure));
+    });
   }
 
   private Route read(String key, Optional<String> consistency) {
@@ -76,7 +84,7 @@ public final class PbftKvRoutes extends AllDirectives {
     } else {
       return complete(Json.error(StatusCodes.BAD_REQUEST, "consistency must be linearizable or local"));
     }
-    return completeWithFuture(pbft.query(KvStore.NAME, KvOp.encode(new KvOp.Get(key)), level)
+    return completeWithFuture(ordering.query(KvStore.NAME, KvOp.encode(new KvOp.Get(key)), level)
         .thenApply(bytes -> value(key, KvResult.decode(bytes))).exceptionally(Json::failure));
   }
 
@@ -136,6 +144,23 @@ public final class PbftKvRoutes extends AllDirectives {
   private static HttpResponse unexpected(KvResult r) {
     return Json.error(r.status() == KvResult.Status.INVALID ? StatusCodes.BAD_REQUEST : StatusCodes.INTERNAL_SERVER_ERROR,
         "the KV store answered " + r.status());
+  }
+
+  private record Session(String clientId, long seq) {}
+
+  /** The optional client session of a write; empty Optional when the headers are malformed. */
+  private Route session(Function<Optional<Session>, Route> inner) {
+    return optionalHeaderValueByName("X-Client-Id", id -> optionalHeaderValueByName("X-Request-Seq", seq -> {
+      if (id.isEmpty()) {
+        return inner.apply(Optional.of(new Session("", 0)));
+      }
+      try {
+        long n = Long.parseLong(seq.orElse(""));
+        return inner.apply(n > 0 && id.get().length() <= 128 ? Optional.of(new Session(id.get(), n)) : Optional.empty());
+      } catch (NumberFormatException e) {
+        return inner.apply(Optional.empty());
+      }
+    }));
   }
 
   private static byte[] utf8(String s) {
