@@ -91,7 +91,7 @@ final class Decider {
     if (c.limit() < 0) {
       return Decision.reject(Reasons.INVALID_LIMIT, "limit must be 0 or more: how far below zero the balance may go");
     }
-    if (books.accounts.containsKey(c.id())) {
+    if (books.find(c.id()) != null) {
       return Decision.reject(Reasons.ACCOUNT_EXISTS, "account " + c.id() + " exists");
     }
     return Decision.of(new Event.AccountOpened(at.seq(), at.index, at.timeMs, c.id(), c.limit()));
@@ -102,7 +102,7 @@ final class Decider {
     if (bad != null) {
       return bad;
     }
-    Account a = books.accounts.get(c.account());
+    Account a = books.find(c.account());
     if (!fits(a.balance, c.amount()) || !fits(books.deposits, c.amount())) {
       return Decision.reject(Reasons.OVERFLOW, "the balance of " + a.id + " or the deposit total would overflow");
     }
@@ -114,7 +114,7 @@ final class Decider {
     if (bad != null) {
       return bad;
     }
-    Account a = books.accounts.get(c.account());
+    Account a = books.find(c.account());
     if (!a.canDebit(c.amount())) {
       return beyondLimit(a, c.amount());
     }
@@ -138,8 +138,8 @@ final class Decider {
     if (c.timeoutMs() < 0 || c.timeoutMs() > MAX_TIMEOUT_MS || (!c.pending() && c.timeoutMs() != 0)) {
       return Decision.reject(Reasons.INVALID_TIMEOUT, "timeoutMs is 0-" + MAX_TIMEOUT_MS + " and only for pending transfers");
     }
-    Account from = books.accounts.get(c.from());
-    Account to = books.accounts.get(c.to());
+    Account from = books.find(c.from());
+    Account to = books.find(c.to());
     if (!from.canDebit(c.amount())) {
       return beyondLimit(from, c.amount());
     }
@@ -171,7 +171,7 @@ final class Decider {
     if (amount > p.amount()) {
       return Decision.reject(Reasons.POST_AMOUNT_EXCEEDS_PENDING, "pending transfer " + p.id() + " reserved " + p.amount());
     }
-    if (!fits(books.accounts.get(p.to()).balance, amount)) {
+    if (!fits(books.find(p.to()).balance, amount)) {
       return Decision.reject(Reasons.OVERFLOW, "the balance of " + p.to() + " would overflow");
     }
     return Decision.of(new Event.PendingPosted(at.seq(), at.index, at.timeMs, p.id(), p.from(), p.to(), amount,
@@ -214,7 +214,7 @@ final class Decider {
     if (!validId(account)) {
       return Decision.reject(Reasons.INVALID_ID, "account ids are 1-" + MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
-    if (!books.accounts.containsKey(account)) {
+    if (books.find(account) == null) {
       return Decision.reject(Reasons.UNKNOWN_ACCOUNT, "no account " + account);
     }
     return null;
