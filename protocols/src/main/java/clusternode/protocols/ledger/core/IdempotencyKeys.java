@@ -107,6 +107,7 @@ final class IdempotencyKeys {
 
   /** Linear probing over a power-of-two capacity, at most 2/3 full; keys are never removed. */
   private static final class Table {
+    /** Each key's {@link #hashOf}, never 0; 0: the slot is free (so probing reads this array only). */
     private int[] hashes;
     private String[] ids;
     private long[] fingerprints;
@@ -136,16 +137,21 @@ final class IdempotencyKeys {
       return (x ^ (x >>> 16)) & mask;
     }
 
+    private static int hashOf(String id) {
+      int h = id.hashCode();
+      return h == 0 ? 1 : h;
+    }
+
     /** The slot holding {@code id}, or {@code -1 - freeSlot}. */
     int find(String id) {
-      int h = id.hashCode();
-      int mask = ids.length - 1;
+      int h = hashOf(id);
+      int mask = hashes.length - 1;
       for (int slot = slotOf(h, mask); ; slot = (slot + 1) & mask) {
-        String k = ids[slot];
-        if (k == null) {
+        int k = hashes[slot];
+        if (k == 0) {
           return -1 - slot;
         }
-        if (hashes[slot] == h && k.equals(id)) {
+        if (k == h && ids[slot].equals(id)) {
           return slot;
         }
       }
@@ -173,7 +179,7 @@ final class IdempotencyKeys {
         throw new IllegalStateException("id recorded twice: " + space + "/" + id);
       }
       slot = -1 - slot;
-      hashes[slot] = id.hashCode();
+      hashes[slot] = hashOf(id);
       ids[slot] = id;
       fingerprints[slot] = fingerprint;
       int type = plainType(id, result);
@@ -212,11 +218,11 @@ final class IdempotencyKeys {
       allocate(oldIds.length * 2);
       int mask = ids.length - 1;
       for (int from = 0; from < oldIds.length; from++) {
-        if (oldIds[from] == null) {
+        if (oldHashes[from] == 0) {
           continue;
         }
         int to = slotOf(oldHashes[from], mask);
-        while (ids[to] != null) {
+        while (hashes[to] != 0) {
           to = (to + 1) & mask;
         }
         hashes[to] = oldHashes[from];

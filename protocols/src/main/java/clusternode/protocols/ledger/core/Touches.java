@@ -2,26 +2,27 @@ package clusternode.protocols.ledger.core;
 
 /**
  * An account's retained touches in event order: append at the end, drop at the front, binary
- * search by index, time or seq (all three never decrease along the list). Stored as parallel
- * arrays (the event and the three amounts), not as {@link Touch} objects: one touch per account
- * per event is the ledger's hottest path, and these arrays allocate nothing per touch.
+ * search by index, time or seq (all three never decrease along the list). A ring of parallel
+ * arrays (the events, and the three amounts side by side in one {@code long[]}), not of
+ * {@link Touch} objects: one touch per account per event is the ledger's hottest path, and the
+ * ring allocates nothing per touch and never moves what it holds except to grow.
  */
 final class Touches {
+  /** Longs per touch in {@link #amounts}: balance, pendingOut, pendingIn. */
+  private static final int STRIDE = 3;
   private Event[] events = new Event[4];
-  private long[] balances = new long[4];
-  private long[] pendingOuts = new long[4];
-  private long[] pendingIns = new long[4];
-  private int start;
-  private int end;
+  private long[] amounts = new long[4 * STRIDE];
+  private int head;
+  private int size;
 
   int size() {
-    return end - start;
+    return size;
   }
 
-  /** The {@code i}th touch, built on demand (reads are rare; use the field accessors on hot paths). */
+  /** The {@code i}th touch, built on demand (reads are rare; hot paths use the field accessors). */
   Touch get(int i) {
     int at = at(i);
-    return new Touch(events[at], balances[at], pendingOuts[at], pendingIns[at]);
+    return new Touch(events[at], amounts[at * STRIDE], amounts[at * STRIDE + 1], amounts[at * STRIDE + 2]);
   }
 
   Event event(int i) {
@@ -29,30 +30,30 @@ final class Touches {
   }
 
   long balance(int i) {
-    return balances[at(i)];
+    return amounts[at(i) * STRIDE];
   }
 
   long pendingOut(int i) {
-    return pendingOuts[at(i)];
+    return amounts[at(i) * STRIDE + 1];
   }
 
   long pendingIn(int i) {
-    return pendingIns[at(i)];
+    return amounts[at(i) * STRIDE + 2];
   }
 
   private int at(int i) {
-    if (i < 0 || i >= size()) {
+    if (i < 0 || i >= size) {
       throw new IndexOutOfBoundsException(i);
     }
-    return start + i;
+    return (head + i) & (events.length - 1);
   }
 
   Touch first() {
-    return size() == 0 ? null : get(0);
+    return size == 0 ? null : get(0);
   }
 
   Touch last() {
-    return size() == 0 ? null : get(size() - 1);
+    return size == 0 ? null : get(size - 1);
   }
 
   void add(Touch t) {
@@ -64,41 +65,28 @@ final class Touches {
     if (event == null) {
       throw new IllegalArgumentException("a touch needs its event");
     }
-    if (end == events.length) {
-      makeRoom();
+    if (size == events.length) {
+      grow();
     }
-    events[end] = event;
-    balances[end] = balance;
-    pendingOuts[end] = pendingOut;
-    pendingIns[end] = pendingIn;
-    end++;
+    int at = (head + size) & (events.length - 1);
+    events[at] = event;
+    amounts[at * STRIDE] = balance;
+    amounts[at * STRIDE + 1] = pendingOut;
+    amounts[at * STRIDE + 2] = pendingIn;
+    size++;
   }
 
-  /** Slides the touches to the front, doubling the arrays when more than half full. */
-  private void makeRoom() {
-    int n = end - start;
-    int capacity = n * 2 > events.length ? events.length * 2 : events.length;
-    events = slide(events, capacity, n);
-    balances = slide(balances, capacity, n);
-    pendingOuts = slide(pendingOuts, capacity, n);
-    pendingIns = slide(pendingIns, capacity, n);
-    start = 0;
-    end = n;
-  }
-
-  private Event[] slide(Event[] from, int capacity, int n) {
-    Event[] to = capacity == from.length ? from : new Event[capacity];
-    System.arraycopy(from, start, to, 0, n);
-    if (to == from) {
-      java.util.Arrays.fill(from, n, end, null);
+  private void grow() {
+    Event[] biggerEvents = new Event[events.length * 2];
+    long[] biggerAmounts = new long[amounts.length * 2];
+    for (int i = 0; i < size; i++) {
+      int at = (head + i) & (events.length - 1);
+      biggerEvents[i] = events[at];
+      System.arraycopy(amounts, at * STRIDE, biggerAmounts, i * STRIDE, STRIDE);
     }
-    return to;
-  }
-
-  private long[] slide(long[] from, int capacity, int n) {
-    long[] to = capacity == from.length ? from : new long[capacity];
-    System.arraycopy(from, start, to, 0, n);
-    return to;
+    events = biggerEvents;
+    amounts = biggerAmounts;
+    head = 0;
   }
 
   Touch removeFirst() {
@@ -109,15 +97,13 @@ final class Touches {
 
   /** Drops the oldest touch; returns its event. */
   Event dropFirst() {
-    if (size() == 0) {
+    if (size == 0) {
       throw new IllegalStateException("no touch to drop");
     }
-    Event e = events[start];
-    events[start++] = null;
-    if (start == end) {
-      start = 0;
-      end = 0;
-    }
+    Event e = events[head];
+    events[head] = null;
+    head = (head + 1) & (events.length - 1);
+    size--;
     return e;
   }
 
@@ -136,10 +122,10 @@ final class Touches {
 
   private int upperBound(long key, int field) {
     int lo = 0;
-    int hi = size();
+    int hi = size;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      Event e = events[start + mid];
+      Event e = event(mid);
       long v = field == 0 ? e.index() : field == 1 ? e.timeMs() : e.seq();
       if (v <= key) {
         lo = mid + 1;

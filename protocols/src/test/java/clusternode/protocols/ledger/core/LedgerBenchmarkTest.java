@@ -21,7 +21,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 class LedgerBenchmarkTest {
   /** One run's figures. */
-  record Figures(double transfersPerSecond, double bytesPerTransfer, long gcCount, long gcMs) {}
+  record Figures(double transfersPerSecond, double transfersPerCpuSecond, double bytesPerTransfer, long gcCount,
+      long gcMs) {}
 
   @Test
   @EnabledIfSystemProperty(named = "ledger.bench", matches = "true")
@@ -30,8 +31,9 @@ class LedgerBenchmarkTest {
     int runs = Integer.getInteger("ledger.bench.runs", 3);
     for (int r = 0; r < runs; r++) {
       Figures f = run(1000, n);
-      System.out.printf("ledger bench run %d: %,d transfers: %,.0f/s, %.1f bytes allocated per transfer, "
-          + "%d GCs %d ms%n", r + 1, n, f.transfersPerSecond(), f.bytesPerTransfer(), f.gcCount(), f.gcMs());
+      System.out.printf("ledger bench run %d: %,d transfers: %,.0f/s (%,.0f per CPU second of this thread), "
+          + "%.1f bytes allocated per transfer, %d GCs %d ms%n", r + 1, n, f.transfersPerSecond(),
+          f.transfersPerCpuSecond(), f.bytesPerTransfer(), f.gcCount(), f.gcMs());
     }
   }
 
@@ -59,6 +61,7 @@ class LedgerBenchmarkTest {
     long gcCount = gcCount();
     long gcMs = gcMs();
     long bytes = threads.getThreadAllocatedBytes(thread);
+    long cpuNs = threads.getCurrentThreadCpuTime(); // unlike wall time, not stretched by other processes
     long start = System.nanoTime();
     for (int i = warm; i < transfers; i++) {
       Result r = ledger.execute(++index, commands.get(i));
@@ -67,9 +70,11 @@ class LedgerBenchmarkTest {
       }
     }
     long elapsedNs = System.nanoTime() - start;
+    cpuNs = threads.getCurrentThreadCpuTime() - cpuNs;
     bytes = threads.getThreadAllocatedBytes(thread) - bytes;
     int measured = transfers - warm;
-    return new Figures(measured / (elapsedNs / 1e9), (double) bytes / measured, gcCount() - gcCount, gcMs() - gcMs);
+    return new Figures(measured / (elapsedNs / 1e9), measured / (cpuNs / 1e9), (double) bytes / measured,
+        gcCount() - gcCount, gcMs() - gcMs);
   }
 
   private static long workload(Ledger ledger, int accounts, int transfers) {
