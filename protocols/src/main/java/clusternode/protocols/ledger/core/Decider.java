@@ -32,17 +32,29 @@ final class Decider {
     }
   }
 
-  record Decision(List<Event> events, String reason, String detail) {
+  /** An accepted command's one event, or a rejection's reason and detail. */
+  record Decision(Event event, String reason, String detail) {
     boolean ok() {
       return reason == null;
     }
 
-    static Decision of(Event... events) {
-      return new Decision(List.of(events), null, null);
+    /** The events to fold: none for a rejection. */
+    List<Event> events() {
+      return event == null ? List.of() : List.of(event);
+    }
+
+    static Decision of(Event event) {
+      if (event == null) {
+        throw new IllegalArgumentException("an accepted command has an event");
+      }
+      return new Decision(event, null, null);
     }
 
     static Decision reject(String reason, String detail) {
-      return new Decision(List.of(), reason, detail);
+      if (reason == null) {
+        throw new IllegalArgumentException("a rejection has a reason");
+      }
+      return new Decision(null, reason, detail);
     }
   }
 

@@ -143,9 +143,8 @@ public final class Ledger {
       result = runBatch(batch, at);
     } else {
       Decider.Decision d = Decider.decide(command, books, at, transferIdUsed);
-      List<Event> events = d.events();
-      for (int i = 0; i < events.size(); i++) {
-        fold(events.get(i));
+      if (d.event() != null) {
+        fold(d.event());
       }
       result = d.ok() ? Result.accepted(command, at.index, at.timeMs)
           : Result.rejected(command, at.index, at.timeMs, d.reason(), d.detail());
