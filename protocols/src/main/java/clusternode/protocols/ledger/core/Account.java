@@ -18,8 +18,17 @@ final class Account {
   long pendingIn;
   /** Null on a scratch copy. */
   final Touches touches;
-  /** The state after the last touch dropped from {@link #touches}; null while none was dropped. */
-  Baseline baseline;
+  /**
+   * The state after the last touch dropped from {@link #touches} (see {@link #baseline()}), kept
+   * as fields since it changes with every event dropped from the history.
+   */
+  private boolean hasBaseline;
+  private long baseSeq;
+  private long baseIndex;
+  private long baseTimeMs;
+  private long baseBalance;
+  private long basePendingOut;
+  private long basePendingIn;
 
   /** An account's state after an event that is no longer retained. */
   record Baseline(long seq, long index, long timeMs, long balance, long pendingOut, long pendingIn) {}
@@ -30,6 +39,38 @@ final class Account {
     this.openedIndex = openedIndex;
     this.openedTimeMs = openedTimeMs;
     this.touches = withHistory ? new Touches() : null;
+  }
+
+  /** The state after the last touch dropped from {@link #touches}; null while none was dropped. */
+  Baseline baseline() {
+    return hasBaseline ? new Baseline(baseSeq, baseIndex, baseTimeMs, baseBalance, basePendingOut, basePendingIn) : null;
+  }
+
+  boolean hasBaseline() {
+    return hasBaseline;
+  }
+
+  long baselineSeq() {
+    return baseSeq;
+  }
+
+  void setBaseline(Baseline b) {
+    if (b == null) {
+      hasBaseline = false;
+      baseSeq = baseIndex = baseTimeMs = baseBalance = basePendingOut = basePendingIn = 0;
+    } else {
+      setBaseline(b.seq(), b.index(), b.timeMs(), b.balance(), b.pendingOut(), b.pendingIn());
+    }
+  }
+
+  void setBaseline(long seq, long index, long timeMs, long balance, long pendingOut, long pendingIn) {
+    hasBaseline = true;
+    baseSeq = seq;
+    baseIndex = index;
+    baseTimeMs = timeMs;
+    baseBalance = balance;
+    basePendingOut = pendingOut;
+    basePendingIn = pendingIn;
   }
 
   long available() {

@@ -2,6 +2,7 @@ package clusternode.protocols.ledger.core;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,7 +20,10 @@ final class Books {
   static final String VOIDED = "voided";
   static final String EXPIRED = "expired";
 
+  /** Every account, sorted: for iteration only; look accounts up with {@link #find} (hashed, O(1)). */
   final TreeMap<String, Account> accounts = new TreeMap<>();
+  /** The same accounts by id, for the lookups of every command and event. */
+  private final HashMap<String, Account> byId = new HashMap<>();
   final TreeMap<String, Pending> pendings = new TreeMap<>();
   /** Pending transfers that were resolved: id -> posted | voided | expired. */
   final TreeMap<String, String> resolved = new TreeMap<>();
@@ -44,9 +48,9 @@ final class Books {
   Books scratch(Set<String> accountIds, Set<String> pendingIds) {
     Books s = new Books(false);
     for (String id : accountIds) {
-      Account a = accounts.get(id);
+      Account a = find(id);
       if (a != null) {
-        s.accounts.put(id, a.scratchCopy());
+        s.add(a.scratchCopy());
       }
     }
     for (String id : pendingIds) {
@@ -68,40 +72,57 @@ final class Books {
     return s;
   }
 
+  /** The account {@code id}, or null. */
+  Account find(String id) {
+    return byId.get(id);
+  }
+
+  /** Adds a new account (to both maps). */
+  void add(Account a) {
+    if (byId.putIfAbsent(a.id, a) != null) {
+      throw new IllegalStateException("account " + a.id + " opened twice");
+    }
+    accounts.put(a.id, a);
+  }
+
   Account account(String id) {
-    Account a = accounts.get(id);
+    Account a = byId.get(id);
     if (a == null) {
       throw new IllegalStateException("event names unknown account " + id);
     }
     return a;
   }
 
-  /** Applies one event, then checks every invariant it could break. */
+  /**
+   * Applies one event, then checks every invariant it could break: the limits of the accounts it
+   * changed and the ledger's totals, each O(1) ({@link #verify} recomputes everything).
+   */
   void evolve(Event event) {
+    touchedFirst = null;
+    touchedSecond = null;
     try {
-      if (event instanceof Event.AccountOpened e) {
-        if (accounts.containsKey(e.account())) {
-          throw new IllegalStateException("account " + e.account() + " opened twice");
-        }
-        accounts.put(e.account(), new Account(e.account(), e.limit(), e.index(), e.timeMs(), withHistory));
+      if (event instanceof Event.TransferPosted e) {
+        move(touch(e.from()), touch(e.to()), e.amount());
+      } else if (event instanceof Event.AccountOpened e) {
+        Account a = new Account(e.account(), e.limit(), e.index(), e.timeMs(), withHistory);
+        add(a);
+        touchedFirst = a;
       } else if (event instanceof Event.Deposited e) {
-        Account a = account(e.account());
+        Account a = touch(e.account());
         a.balance = Math.addExact(a.balance, e.amount());
         deposits = Math.addExact(deposits, e.amount());
         totalBalance = Math.addExact(totalBalance, e.amount());
       } else if (event instanceof Event.Withdrawn e) {
-        Account a = account(e.account());
+        Account a = touch(e.account());
         a.balance = Math.subtractExact(a.balance, e.amount());
         withdrawals = Math.addExact(withdrawals, e.amount());
         totalBalance = Math.subtractExact(totalBalance, e.amount());
-      } else if (event instanceof Event.TransferPosted e) {
-        move(e.from(), e.to(), e.amount());
       } else if (event instanceof Event.TransferPending e) {
         if (pendings.containsKey(e.id()) || resolved.containsKey(e.id())) {
           throw new IllegalStateException("pending transfer " + e.id() + " created twice");
         }
-        Account from = account(e.from());
-        Account to = account(e.to());
+        Account from = touch(e.from());
+        Account to = touch(e.to());
         from.pendingOut = Math.addExact(from.pendingOut, e.amount());
         to.pendingIn = Math.addExact(to.pendingIn, e.amount());
         pendingOutTotal = Math.addExact(pendingOutTotal, e.amount());
@@ -113,7 +134,7 @@ final class Books {
           throw new IllegalStateException("posted amount out of range: " + e);
         }
         release(e.id(), e.from(), e.to(), e.pendingAmount(), POSTED);
-        move(e.from(), e.to(), e.amount());
+        move(touchedFirst, touchedSecond, e.amount()); // release touched from, then to
       } else if (event instanceof Event.PendingVoided e) {
         release(e.id(), e.from(), e.to(), e.amount(), VOIDED);
       } else if (event instanceof Event.PendingExpired e) {
@@ -127,9 +148,28 @@ final class Books {
     checkAfter(event);
   }
 
-  private void move(String fromId, String toId, long amount) {
-    Account from = account(fromId);
-    Account to = account(toId);
+  /**
+   * The first account the last {@link #evolve}d event changed ({@code from} of a transfer), and
+   * the second (its {@code to}) or null: the same accounts, in the same order, as
+   * {@link Event#accounts()}.
+   */
+  Account touchedFirst;
+  Account touchedSecond;
+
+  /** Looks up an account an event changes, and notes it as touched. */
+  private Account touch(String id) {
+    Account a = account(id);
+    if (touchedFirst == null) {
+      touchedFirst = a;
+    } else if (touchedSecond == null && touchedFirst != a) {
+      touchedSecond = a;
+    } else {
+      throw new IllegalStateException("event touches more than two accounts, or one twice: " + id);
+    }
+    return a;
+  }
+
+  private static void move(Account from, Account to, long amount) {
     from.balance = Math.subtractExact(from.balance, amount);
     to.balance = Math.addExact(to.balance, amount);
   }
@@ -139,8 +179,8 @@ final class Books {
     if (p == null || p.amount() != amount || !p.from().equals(fromId) || !p.to().equals(toId)) {
       throw new IllegalStateException("resolving pending transfer " + id + " that is not pending as told: " + p);
     }
-    Account from = account(fromId);
-    Account to = account(toId);
+    Account from = touch(fromId);
+    Account to = touch(toId);
     from.pendingOut = Math.subtractExact(from.pendingOut, amount);
     to.pendingIn = Math.subtractExact(to.pendingIn, amount);
     pendingOutTotal = Math.subtractExact(pendingOutTotal, amount);
@@ -151,8 +191,12 @@ final class Books {
 
   /** The invariants an event can break: its accounts' limits, and the ledger's totals. */
   private void checkAfter(Event event) {
-    for (String id : event.accounts()) {
-      account(id).check();
+    if (touchedFirst == null) {
+      throw new IllegalStateException("event changed no account: " + event);
+    }
+    touchedFirst.check();
+    if (touchedSecond != null) {
+      touchedSecond.check();
     }
     checkTotals();
   }

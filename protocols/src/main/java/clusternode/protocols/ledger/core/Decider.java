@@ -32,17 +32,29 @@ final class Decider {
     }
   }
 
-  record Decision(List<Event> events, String reason, String detail) {
+  /** An accepted command's one event, or a rejection's reason and detail. */
+  record Decision(Event event, String reason, String detail) {
     boolean ok() {
       return reason == null;
     }
 
-    static Decision of(Event... events) {
-      return new Decision(List.of(events), null, null);
+    /** The events to fold: none for a rejection. */
+    List<Event> events() {
+      return event == null ? List.of() : List.of(event);
+    }
+
+    static Decision of(Event event) {
+      if (event == null) {
+        throw new IllegalArgumentException("an accepted command has an event");
+      }
+      return new Decision(event, null, null);
     }
 
     static Decision reject(String reason, String detail) {
-      return new Decision(List.of(), reason, detail);
+      if (reason == null) {
+        throw new IllegalArgumentException("a rejection has a reason");
+      }
+      return new Decision(null, reason, detail);
     }
   }
 
@@ -91,7 +103,7 @@ final class Decider {
     if (c.limit() < 0) {
       return Decision.reject(Reasons.INVALID_LIMIT, "limit must be 0 or more: how far below zero the balance may go");
     }
-    if (books.accounts.containsKey(c.id())) {
+    if (books.find(c.id()) != null) {
       return Decision.reject(Reasons.ACCOUNT_EXISTS, "account " + c.id() + " exists");
     }
     return Decision.of(new Event.AccountOpened(at.seq(), at.index, at.timeMs, c.id(), c.limit()));
@@ -102,7 +114,7 @@ final class Decider {
     if (bad != null) {
       return bad;
     }
-    Account a = books.accounts.get(c.account());
+    Account a = books.find(c.account());
     if (!fits(a.balance, c.amount()) || !fits(books.deposits, c.amount())) {
       return Decision.reject(Reasons.OVERFLOW, "the balance of " + a.id + " or the deposit total would overflow");
     }
@@ -114,7 +126,7 @@ final class Decider {
     if (bad != null) {
       return bad;
     }
-    Account a = books.accounts.get(c.account());
+    Account a = books.find(c.account());
     if (!a.canDebit(c.amount())) {
       return beyondLimit(a, c.amount());
     }
@@ -138,8 +150,8 @@ final class Decider {
     if (c.timeoutMs() < 0 || c.timeoutMs() > MAX_TIMEOUT_MS || (!c.pending() && c.timeoutMs() != 0)) {
       return Decision.reject(Reasons.INVALID_TIMEOUT, "timeoutMs is 0-" + MAX_TIMEOUT_MS + " and only for pending transfers");
     }
-    Account from = books.accounts.get(c.from());
-    Account to = books.accounts.get(c.to());
+    Account from = books.find(c.from());
+    Account to = books.find(c.to());
     if (!from.canDebit(c.amount())) {
       return beyondLimit(from, c.amount());
     }
@@ -171,7 +183,7 @@ final class Decider {
     if (amount > p.amount()) {
       return Decision.reject(Reasons.POST_AMOUNT_EXCEEDS_PENDING, "pending transfer " + p.id() + " reserved " + p.amount());
     }
-    if (!fits(books.accounts.get(p.to()).balance, amount)) {
+    if (!fits(books.find(p.to()).balance, amount)) {
       return Decision.reject(Reasons.OVERFLOW, "the balance of " + p.to() + " would overflow");
     }
     return Decision.of(new Event.PendingPosted(at.seq(), at.index, at.timeMs, p.id(), p.from(), p.to(), amount,
@@ -214,7 +226,7 @@ final class Decider {
     if (!validId(account)) {
       return Decision.reject(Reasons.INVALID_ID, "account ids are 1-" + MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
-    if (!books.accounts.containsKey(account)) {
+    if (books.find(account) == null) {
       return Decision.reject(Reasons.UNKNOWN_ACCOUNT, "no account " + account);
     }
     return null;

@@ -12,8 +12,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The event-sourced double-entry ledger, as a pure deterministic machine: commands in log order
@@ -42,15 +42,14 @@ public final class Ledger {
 
   private final int retainEvents;
   private Books books = new Books(true);
-  /** Idempotency keys: space -> id -> first result; never iterated unsorted (see {@link #snapshot()}). */
-  private TreeMap<String, HashMap<String, Recorded>> recorded = new TreeMap<>();
+  /** Idempotency keys with their first results; iterated sorted only (see {@link #snapshot()}). */
+  private IdempotencyKeys recorded = new IdempotencyKeys();
+  /** Whether a transfer id was used, for {@link Decider#decide}: one object, not a lambda per command. */
+  private final Predicate<String> transferIdUsed = id -> recorded.contains("transfer", id);
   private TreeSet<Expiry> expiries = new TreeSet<>();
   private EventLog log = new EventLog();
   private long lastAppliedIndex;
   private long ledgerTimeMs;
-
-  /** A command's first result, and the {@link Fingerprint} of its body that a retry is compared with. */
-  record Recorded(long fingerprint, Result result) {}
 
   /** When a pending transfer is due, ordered by deadline then id. */
   record Expiry(long expiresAtMs, String id) implements Comparable<Expiry> {
@@ -135,7 +134,7 @@ public final class Ledger {
       return Result.rejected(command, at.index, at.timeMs, Reasons.INVALID_ID,
           "ids are 1-" + Decider.MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
-    Recorded first = recorded(command.space(), command.id());
+    IdempotencyKeys.Recorded first = recorded.get(command.space(), command.id());
     if (first != null) {
       return first.result().asDuplicate(first.fingerprint() == Fingerprint.of(command));
     }
@@ -143,8 +142,10 @@ public final class Ledger {
     if (command instanceof Command.Batch batch) {
       result = runBatch(batch, at);
     } else {
-      Decider.Decision d = Decider.decide(command, books, at, id -> recorded("transfer", id) != null);
-      d.events().forEach(this::fold);
+      Decider.Decision d = Decider.decide(command, books, at, transferIdUsed);
+      if (d.event() != null) {
+        fold(d.event());
+      }
       result = d.ok() ? Result.accepted(command, at.index, at.timeMs)
           : Result.rejected(command, at.index, at.timeMs, d.reason(), d.detail());
     }
@@ -152,17 +153,8 @@ public final class Ledger {
     return result;
   }
 
-  private Recorded recorded(String space, String id) {
-    HashMap<String, Recorded> ids = recorded.get(space);
-    return ids == null ? null : ids.get(id);
-  }
-
   private void record(Command command, Result result) {
-    Recorded previous = recorded.computeIfAbsent(command.space(), s -> new HashMap<>())
-        .put(command.id(), new Recorded(Fingerprint.of(command), result));
-    if (previous != null) {
-      throw new IllegalStateException("id recorded twice: " + command.key());
-    }
+    recorded.put(command.space(), command.id(), Fingerprint.of(command), result); // throws if recorded twice
   }
 
   /** Tries the items on a scratch copy of what they touch; folds their events only if all succeed. */
@@ -184,11 +176,11 @@ public final class Ledger {
         d = Decider.Decision.reject(Reasons.INVALID_BATCH, "batch items are open, deposit, withdraw, transfer, post, void");
       } else if (!Decider.validId(item.id())) {
         d = Decider.decide(item, scratch, trial, k -> false);
-      } else if (recorded(item.space(), item.id()) != null || !keys.add(item.key())) {
+      } else if (recorded.contains(item.space(), item.id()) || !keys.add(item.key())) {
         d = Decider.Decision.reject(Reasons.ID_ALREADY_USED, item.type() + " id " + item.id() + " is already used");
       } else {
         d = Decider.decide(item, scratch, trial,
-            id -> recorded("transfer", id) != null || keys.contains("transfer/" + id));
+            id -> recorded.contains("transfer", id) || keys.contains("transfer/" + id));
       }
       if (!d.ok()) {
         return failedBatch(batch, at, i, d);
@@ -276,13 +268,17 @@ public final class Ledger {
     }
     books.evolve(event);
     log.append(event);
-    for (String id : event.accounts()) {
-      Account a = books.accounts.get(id);
-      a.touches.add(new Touch(event, a.balance, a.pendingOut, a.pendingIn));
+    touched(books.touchedFirst, event);
+    if (books.touchedSecond != null) {
+      touched(books.touchedSecond, event);
     }
     if (event instanceof Event.TransferPending e && e.expiresAtMs() != 0) {
       expiries.add(new Expiry(e.expiresAtMs(), e.id()));
     }
+  }
+
+  private static void touched(Account a, Event event) {
+    a.touches.add(event, a.balance, a.pendingOut, a.pendingIn);
   }
 
   private static String pendingId(Event e) {
@@ -297,15 +293,64 @@ public final class Ledger {
   private void dropOldEvents() {
     while (log.size() > retainEvents) {
       Event e = log.removeFirst();
-      for (String id : e.accounts()) {
-        Account a = books.accounts.get(id);
-        Touch t = a.touches.removeFirst();
-        if (t.event() != e) {
-          throw new IllegalStateException("history of " + id + " out of step: dropping " + e + " found " + t.event());
-        }
-        a.baseline = new Account.Baseline(e.seq(), e.index(), e.timeMs(), t.balance(), t.pendingOut(), t.pendingIn());
+      dropTouch(e, firstAccount(e));
+      String second = secondAccount(e);
+      if (second != null) {
+        dropTouch(e, second);
       }
     }
+  }
+
+  /** Drops account {@code id}'s oldest touch, which must be of {@code e}, into its baseline. */
+  private void dropTouch(Event e, String id) {
+    Account a = books.account(id);
+    Touches touches = a.touches;
+    if (touches.size() == 0 || touches.event(0) != e) {
+      throw new IllegalStateException("history of " + id + " out of step: dropping " + e + " found "
+          + (touches.size() == 0 ? null : touches.event(0)));
+    }
+    a.setBaseline(e.seq(), e.index(), e.timeMs(), touches.balance(0), touches.pendingOut(0), touches.pendingIn(0));
+    touches.dropFirst();
+  }
+
+  /** The first of {@link Event#accounts()}, without building the list. */
+  static String firstAccount(Event e) {
+    if (e instanceof Event.TransferPosted t) {
+      return t.from();
+    } else if (e instanceof Event.AccountOpened o) {
+      return o.account();
+    } else if (e instanceof Event.Deposited d) {
+      return d.account();
+    } else if (e instanceof Event.Withdrawn w) {
+      return w.account();
+    } else if (e instanceof Event.TransferPending t) {
+      return t.from();
+    } else if (e instanceof Event.PendingPosted p) {
+      return p.from();
+    } else if (e instanceof Event.PendingVoided v) {
+      return v.from();
+    } else if (e instanceof Event.PendingExpired x) {
+      return x.from();
+    }
+    throw new IllegalStateException("unknown event " + e);
+  }
+
+  /** The second of {@link Event#accounts()}, or null when it has one. */
+  static String secondAccount(Event e) {
+    if (e instanceof Event.TransferPosted t) {
+      return t.to();
+    } else if (e instanceof Event.AccountOpened || e instanceof Event.Deposited || e instanceof Event.Withdrawn) {
+      return null;
+    } else if (e instanceof Event.TransferPending t) {
+      return t.to();
+    } else if (e instanceof Event.PendingPosted p) {
+      return p.to();
+    } else if (e instanceof Event.PendingVoided v) {
+      return v.to();
+    } else if (e instanceof Event.PendingExpired x) {
+      return x.to();
+    }
+    throw new IllegalStateException("unknown event " + e);
   }
 
   // ---------------------------------------------------------------- reads
@@ -355,7 +400,7 @@ public final class Ledger {
       Touch t = a.touches.get(touches - 1);
       return view(a, t.balance(), t.pendingOut(), t.pendingIn(), asOfIndex);
     }
-    Account.Baseline b = a.baseline;
+    Account.Baseline b = a.baseline();
     if (b == null) {
       throw new IllegalStateException("account " + a.id + " existed then but has neither touch nor baseline");
     }
@@ -380,12 +425,12 @@ public final class Ledger {
       entries.add(new Views.HistoryEntry(t.event(), t.balance(), t.pendingOut(), t.balance() - t.pendingOut()));
     }
     Long next = to < a.touches.size() ? entries.get(entries.size() - 1).event().seq() : null;
-    boolean truncated = a.baseline != null && after < a.baseline.seq();
+    boolean truncated = a.hasBaseline() && after < a.baselineSeq();
     return new Views.HistoryPage(id, entries, next, truncated);
   }
 
   private Account existing(String id) {
-    Account a = id == null ? null : books.accounts.get(id);
+    Account a = id == null ? null : books.find(id);
     if (a == null) {
       throw new Views.Rejected(Reasons.UNKNOWN_ACCOUNT, "no account " + id);
     }
@@ -397,7 +442,7 @@ public final class Ledger {
     List<String> problems = new ArrayList<>(books.verify());
     for (Account a : books.accounts.values()) {
       Touch t = a.touches.last();
-      Account.Baseline b = a.baseline;
+      Account.Baseline b = a.baseline();
       boolean matches = t != null ? t.balance() == a.balance && t.pendingOut() == a.pendingOut && t.pendingIn() == a.pendingIn
           : b != null && b.balance() == a.balance && b.pendingOut() == a.pendingOut && b.pendingIn() == a.pendingIn;
       if (!matches) {
@@ -459,11 +504,11 @@ public final class Ledger {
         touches.add(new SnapshotTouch(t.event().seq(), t.balance(), t.pendingOut(), t.pendingIn()));
       }
       accounts.add(new SnapshotAccount(a.id, a.limit, a.openedIndex, a.openedTimeMs, a.balance, a.pendingOut,
-          a.pendingIn, a.baseline, touches));
+          a.pendingIn, a.baseline(), touches));
     }
-    List<SnapshotRecorded> keys = new ArrayList<>();
-    recorded.forEach((space, ids) -> new TreeMap<>(ids).forEach((id, r) ->
-        keys.add(new SnapshotRecorded(space + "/" + id, r.fingerprint(), r.result()))));
+    List<SnapshotRecorded> keys = new ArrayList<>((int) Math.min(recorded.size(), Integer.MAX_VALUE - 8));
+    recorded.forEachSorted((space, id, fingerprint, result) ->
+        keys.add(new SnapshotRecorded(space + "/" + id, fingerprint, result)));
     Snapshot s = new Snapshot(SNAPSHOT_VERSION, retainEvents, lastAppliedIndex, ledgerTimeMs, books.deposits,
         books.withdrawals, log.lastDroppedSeq, log.lastDroppedIndex, log.lastDroppedTimeMs, accounts,
         List.copyOf(books.pendings.values()), books.resolved, keys, log.toList());
@@ -505,7 +550,7 @@ public final class Ledger {
       a.balance = sa.balance();
       a.pendingOut = sa.pendingOut();
       a.pendingIn = sa.pendingIn();
-      a.baseline = sa.baseline();
+      a.setBaseline(sa.baseline());
       for (SnapshotTouch st : sa.touches()) {
         Event e = bySeq.get(st.seq());
         if (e == null || !e.accounts().contains(a.id)) {
@@ -513,7 +558,7 @@ public final class Ledger {
         }
         a.touches.add(new Touch(e, st.balance(), st.pendingOut(), st.pendingIn()));
       }
-      b.accounts.put(a.id, a);
+      b.add(a);
       b.totalBalance += a.balance;
       b.pendingOutTotal += a.pendingOut;
       b.pendingInTotal += a.pendingIn;
@@ -529,14 +574,18 @@ public final class Ledger {
     b.resolved.putAll(s.resolved());
     b.deposits = s.deposits();
     b.withdrawals = s.withdrawals();
-    TreeMap<String, HashMap<String, Recorded>> keys = new TreeMap<>();
+    IdempotencyKeys keys = new IdempotencyKeys();
     for (SnapshotRecorded r : s.recorded()) {
       int slash = r.key().indexOf('/');
-      if (slash < 1 || !Decider.validId(r.key().substring(slash + 1))) {
+      String space = slash < 1 ? null : r.key().substring(0, slash);
+      String id = slash < 1 ? null : r.key().substring(slash + 1);
+      if (slash < 1 || !IdempotencyKeys.knownSpace(space) || !Decider.validId(id) || r.result() == null) {
         throw new IllegalStateException("corrupt ledger snapshot: idempotency key " + r.key());
       }
-      keys.computeIfAbsent(r.key().substring(0, slash), x -> new HashMap<>())
-          .put(r.key().substring(slash + 1), new Recorded(r.fingerprint(), r.result()));
+      if (keys.contains(space, id)) {
+        throw new IllegalStateException("corrupt ledger snapshot: idempotency key " + r.key() + " twice");
+      }
+      keys.put(space, id, r.fingerprint(), r.result());
     }
     Ledger check = new Ledger(retainEvents);
     check.install(b, keys, due, l, s.lastAppliedIndex(), s.ledgerTimeMs());
@@ -547,7 +596,7 @@ public final class Ledger {
     install(b, keys, due, l, s.lastAppliedIndex(), s.ledgerTimeMs());
   }
 
-  private void install(Books b, TreeMap<String, HashMap<String, Recorded>> keys, TreeSet<Expiry> due, EventLog l, long applied,
+  private void install(Books b, IdempotencyKeys keys, TreeSet<Expiry> due, EventLog l, long applied,
       long timeMs) {
     this.books = b;
     this.recorded = keys;
