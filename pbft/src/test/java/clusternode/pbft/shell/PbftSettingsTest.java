@@ -79,7 +79,7 @@ class PbftSettingsTest {
     String text = Files.readString(Path.of("../conf/pbft-4.conf"));
     Config missing = ConfigFactory.parseString(text + "\ncluster-node.id = n2")
         .withFallback(ConfigFactory.defaultReference()).resolve();
-    assertEquals(List.of("pbft"), missing.getStringList("cluster-node.protocols"));
+    assertEquals(List.of("pbft", "ledger"), missing.getStringList("cluster-node.protocols"));
     ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(missing.withValue("cluster-node.pbft.keys-file",
         com.typesafe.config.ConfigValueFactory.fromAnyRef(dir.resolve("absent.conf").toString()))));
     assertEquals("cluster-node.pbft.keys-file", p.key());
