@@ -59,7 +59,8 @@ public final class Bench {
   private Map<String, Object> load(String workload, int clients, Duration duration, String target,
       HttpLoad.Requests requests, HttpLoad.Success success) throws InterruptedException {
     List<URI> targets = targets(target);
-    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(5, duration.toSeconds())), requests, success).run();
+    // The servers JIT-compile their hot paths for many seconds; measure them warm.
+    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(15, duration.toSeconds())), requests, success).run();
     HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success).run();
     Histogram h = r.latencyMicros();
     Map<String, Object> m = new LinkedHashMap<>();
