@@ -1,9 +1,9 @@
 package clusternode.node.dashboard;
 
-import clusternode.node.launcher.ProjectPaths;
 import clusternode.node.ctl.NodeClient;
 import clusternode.node.launcher.ClusterDir;
 import clusternode.node.launcher.LocalCluster;
+import clusternode.node.launcher.ProjectPaths;
 import clusternode.protocols.config.ConfigProblem;
 import clusternode.protocols.peers.Peer;
 import com.fasterxml.jackson.databind.JsonNode;
