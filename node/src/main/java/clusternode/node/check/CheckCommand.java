@@ -1,6 +1,7 @@
 package clusternode.node.check;
 
 import clusternode.node.launcher.ClusterCommand;
+import clusternode.node.launcher.ProjectPaths;
 import clusternode.protocols.config.ConfigProblem;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,17 +57,17 @@ public final class CheckCommand implements Callable<Integer> {
     CheckRunner.Options options;
     try {
       long s = seed != null ? seed : System.nanoTime() & 0xffffffffL;
-      Path runDir = out != null ? out : home().resolve("target/check").resolve(
+      Path runDir = out != null ? out : ProjectPaths.home().resolve("target/check").resolve(
           LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-" + workload + "-" + nemesis);
       if (opTimeoutSeconds < 1 || maxSearchSteps < 1) {
         throw new IllegalArgumentException("--op-timeout and --max-search-steps must be positive");
       }
-      Path deployment = resolveConfig(config);
+      Path deployment = ProjectPaths.resolveConfig(config);
       if (!Files.isRegularFile(deployment)) {
         throw new IllegalArgumentException("no deployment file " + deployment);
       }
       options = new CheckRunner.Options(workload, nemesis, parseDuration(duration), deployment, s, clients,
-          Duration.ofSeconds(opTimeoutSeconds), runDir, jar(),
+          Duration.ofSeconds(opTimeoutSeconds), runDir, ProjectPaths.jar(),
           new Linearizability.Limits(maxSearchSteps, Linearizability.Limits.DEFAULT.maxStates(),
               Linearizability.Limits.DEFAULT.maxMinimizeChecks()));
     } catch (IllegalArgumentException | IllegalStateException e) {
@@ -96,33 +97,5 @@ public final class CheckCommand implements Callable<Integer> {
       case "h" -> Duration.ofHours(n);
       default -> Duration.ofSeconds(n);
     };
-  }
-
-  private static Path home() {
-    String home = System.getenv("CLUSTERNODE_HOME");
-    return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
-  }
-
-  private static Path resolveConfig(Path config) {
-    if (config.isAbsolute() || Files.exists(config)) {
-      return config.toAbsolutePath().normalize();
-    }
-    return home().resolve(config);
-  }
-
-  private static Path jar() {
-    String explicit = System.getProperty("clusternode.jar");
-    if (explicit != null) {
-      return Path.of(explicit);
-    }
-    try {
-      Path self = Path.of(ClusterCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (self.toString().endsWith(".jar")) {
-        return self;
-      }
-    } catch (java.net.URISyntaxException ignored) {
-      // fall through
-    }
-    throw new IllegalStateException("not running from the node jar; build it with mvn -DskipTests package");
   }
 }

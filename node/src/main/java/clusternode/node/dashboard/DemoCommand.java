@@ -3,6 +3,7 @@ package clusternode.node.dashboard;
 import clusternode.node.ctl.NodeClient;
 import clusternode.node.launcher.ClusterDir;
 import clusternode.node.launcher.LocalCluster;
+import clusternode.node.launcher.ProjectPaths;
 import clusternode.protocols.config.ConfigProblem;
 import clusternode.protocols.peers.Peer;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,10 +77,10 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private int tour() throws Exception {
-    Path home = home();
+    Path home = ProjectPaths.home();
     Path deployment = config.isAbsolute() || Files.exists(config) ? config : home.resolve(config);
     ClusterDir clusterDir = new ClusterDir(dir != null ? dir : home.resolve("target/demo"));
-    cluster = LocalCluster.of(clusterDir, deployment, jar(), out);
+    cluster = LocalCluster.of(clusterDir, deployment, ProjectPaths.jar(), out);
     ids = cluster.peers().ids();
     if (ids.size() != 5) {
       throw new IllegalArgumentException(deployment + " has " + ids.size() + " nodes; the demo needs 5");
@@ -510,27 +511,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   private static String abbreviate(String digest) {
     return digest.length() > 12 ? digest.substring(0, 12) + "…" : digest;
-  }
-
-  private static Path home() {
-    String home = System.getenv("CLUSTERNODE_HOME");
-    return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
-  }
-
-  private static Path jar() {
-    String explicit = System.getProperty("clusternode.jar");
-    if (explicit != null) {
-      return Path.of(explicit);
-    }
-    try {
-      Path self = Path.of(DemoCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (self.toString().endsWith(".jar")) {
-        return self;
-      }
-    } catch (java.net.URISyntaxException ignored) {
-      // fall through
-    }
-    throw new IllegalStateException("not running from the node jar; build it with mvn -DskipTests package");
   }
 
   private static void sleep(long ms) {

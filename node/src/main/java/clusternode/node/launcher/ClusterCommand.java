@@ -32,41 +32,13 @@ public final class ClusterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println("usage: bin/cluster up|status|down|kill ID|start ID|partition A,B C,D|heal (--help for more)");
+    System.out.println("usage: bin/cluster up|status|down|kill ID|start ID|partition A,B C,D|heal|keys|bench|check|demo"
+        + " (--help for more)");
     return Main.EXIT_CONFIG;
   }
 
-  static Path home() {
-    String home = System.getenv("CLUSTERNODE_HOME");
-    return Path.of(home == null || home.isBlank() ? "." : home).toAbsolutePath().normalize();
-  }
-
   ClusterDir clusterDir() {
-    return new ClusterDir(dir != null ? dir : home().resolve("target/cluster"));
-  }
-
-  /** A relative path as given from the current directory, else from the project. */
-  static Path resolveConfig(Path config) {
-    if (config.isAbsolute() || Files.exists(config)) {
-      return config;
-    }
-    return home().resolve(config);
-  }
-
-  static Path jar() {
-    String explicit = System.getProperty("clusternode.jar");
-    if (explicit != null) {
-      return Path.of(explicit);
-    }
-    try {
-      Path self = Path.of(ClusterCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-      if (self.toString().endsWith(".jar")) {
-        return self;
-      }
-    } catch (java.net.URISyntaxException ignored) {
-      // fall through to the error below
-    }
-    throw new IllegalStateException("not running from the node jar; build it with mvn -DskipTests package");
+    return new ClusterDir(dir != null ? dir : ProjectPaths.home().resolve("target/cluster"));
   }
 
   /** The cluster this directory last started, for the commands that act on a running one. */
@@ -74,7 +46,7 @@ public final class ClusterCommand implements Callable<Integer> {
     ClusterDir d = clusterDir();
     Path deployment = d.deployment().orElseThrow(() -> new IllegalStateException(
         "no cluster has been started from " + d.root() + "; run bin/cluster up first"));
-    return LocalCluster.of(d, deployment, jar(), System.out);
+    return LocalCluster.of(d, deployment, ProjectPaths.jar(), System.out);
   }
 
   /** Runs {@code body}, turning the errors users cause into one line and an exit code. */
@@ -106,7 +78,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return guarded(() -> {
-        LocalCluster cluster = LocalCluster.of(parent.clusterDir(), resolveConfig(config), jar(), System.out);
+        LocalCluster cluster = LocalCluster.of(parent.clusterDir(), ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
         return cluster.up(Duration.ofSeconds(timeoutSeconds)) ? 0 : 1;
       });
     }
@@ -204,7 +176,7 @@ public final class ClusterCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       return guarded(() -> {
-        PbftDeploymentKeys.ensure(parent.clusterDir(), resolveConfig(config), true, System.out);
+        PbftDeploymentKeys.ensure(parent.clusterDir(), ProjectPaths.resolveConfig(config), true, System.out);
         return 0;
       });
     }
