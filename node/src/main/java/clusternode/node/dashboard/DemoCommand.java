@@ -34,7 +34,10 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", mixinStandardHelpOptions = true, description = "A narrated tour on a local 5-node cluster: writes, a 2|3 partition, heal, "
     + "kill -9 of the leader, money conserved. Leaves the cluster and dashboard running unless --short.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--config", defaultValue = "conf/raft-5.conf", description = "deployment (default ${DEFAULT-VALUE}); 5 nodes running raft and ledger")
+  @Option(names = "--protocol", defaultValue = "raft", description = "raft (5 nodes: partition, heal, kill) or pbft (4 nodes: a lying replica, a silent primary)")
+  String protocol;
+
+  @Option(names = "--config", description = "deployment (default conf/raft-5.conf, or conf/pbft-4.conf with --protocol pbft)")
   Path config;
 
   @Option(names = "--dir", description = "the demo's own cluster directory (default: target/demo under the project)")
@@ -78,19 +81,30 @@ public final class DemoCommand implements Callable<Integer> {
 
   private int tour() throws Exception {
     Path home = ProjectPaths.home();
+    if (!protocol.equals("raft") && !protocol.equals("pbft")) {
+      throw new IllegalArgumentException("--protocol must be raft or pbft");
+    }
+    boolean pbft = protocol.equals("pbft");
+    if (config == null) {
+      config = Path.of(pbft ? "conf/pbft-4.conf" : "conf/raft-5.conf");
+    }
     Path deployment = config.isAbsolute() || Files.exists(config) ? config : home.resolve(config);
     ClusterDir clusterDir = new ClusterDir(dir != null ? dir : home.resolve("target/demo"));
     cluster = LocalCluster.of(clusterDir, deployment, ProjectPaths.jar(), out);
     ids = cluster.peers().ids();
-    if (ids.size() != 5) {
-      throw new IllegalArgumentException(deployment + " has " + ids.size() + " nodes; the demo needs 5");
+    int nodes = pbft ? 4 : 5;
+    if (ids.size() != nodes) {
+      throw new IllegalArgumentException(deployment + " has " + ids.size() + " nodes; the " + protocol + " demo needs " + nodes);
     }
-    banner("Starting 5 node JVMs from " + deployment.getFileName() + " (cluster directory " + clusterDir.root() + ")");
+    banner("Starting " + nodes + " node JVMs from " + deployment.getFileName() + " (cluster directory " + clusterDir.root() + ")");
     boolean up = false;
     try {
       up = cluster.up(Duration.ofSeconds(upTimeoutSeconds));
-      expect(up, "all 5 nodes report healthy");
-      if (up) {
+      expect(up, "all " + nodes + " nodes report healthy");
+      if (up && pbft) {
+        http = new NodeClient(clusterDir.adminToken(false), Duration.ofSeconds(15));
+        new PbftTour(cluster, http, run, narration()).run();
+      } else if (up) {
         http = new NodeClient(clusterDir.adminToken(false), Duration.ofSeconds(8));
         faultsEverywhere("DELETE", null);
         writes();
@@ -473,6 +487,36 @@ public final class DemoCommand implements Callable<Integer> {
   private void banner(String text) {
     out.println();
     out.println("== " + text);
+  }
+
+  /** The demo's voice, for tours kept in their own classes. */
+  private PbftTour.Narration narration() {
+    return new PbftTour.Narration() {
+      @Override
+      public void step(String title) {
+        DemoCommand.this.step(title);
+      }
+
+      @Override
+      public void what(String format, Object... args) {
+        DemoCommand.this.what(format, args);
+      }
+
+      @Override
+      public void lesson(String text) {
+        DemoCommand.this.lesson(text);
+      }
+
+      @Override
+      public void figure(String format, Object... args) {
+        DemoCommand.this.figure(format, args);
+      }
+
+      @Override
+      public void expect(boolean held, String expectation) {
+        DemoCommand.this.expect(held, expectation);
+      }
+    };
   }
 
   private void step(String title) {

@@ -38,4 +38,27 @@ class DashboardDemoIT {
       cluster.killAllSeen();
     }
   }
+
+  @Test
+  void thePbftDemoShowsALiarAndASilentPrimaryChangingNothing() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("clusternode.jar") != null,
+        "multi-JVM test: runs under failsafe (mvn verify)");
+    List<String> ids = List.of("n1", "n2", "n3", "n4");
+    ItCluster cluster = new ItCluster(Files.createTempDirectory(Path.of("target"), "it-demo-pbft-"), ids);
+    Path conf = Path.of("src/test/resources/it-pbft-4.conf").toAbsolutePath();
+    try {
+      ItCluster.Result r = cluster.cluster(300, "demo", "--protocol", "pbft", "--short", "--config", conf.toString(),
+          "--dir", cluster.dir().toString(), "--timeout", "150");
+      assertEquals(0, r.exitCode(), r.output());
+      assertTrue(r.output().contains("demo passed: 0 expectation(s) failed"), r.output());
+      for (String step : List.of("One replica lies", "The primary goes silent", "The ledger on every replica")) {
+        assertTrue(r.output().contains(step), "missing '" + step + "'");
+      }
+      for (String id : ids) {
+        assertTrue(!Files.exists(cluster.dir().resolve(id).resolve("pid")), id + " left running");
+      }
+    } finally {
+      cluster.killAllSeen();
+    }
+  }
 }
