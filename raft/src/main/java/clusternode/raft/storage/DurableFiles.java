@@ -65,6 +65,37 @@ final class DurableFiles {
   }
 
   /** The whole file, refusing files longer than {@code bytesMax}. */
+  /**
+   * Checks a small framed file read back whole (hard state, snapshot): at least {@code fixedBytes}
+   * long, the magic, a CRC32C over everything before the last 4 bytes, the version. Returns a view
+   * of the data for the caller's own fields.
+   */
+  static ByteBuffer checkFramed(Path file, byte[] data, int fixedBytes, int magicExpected, int versionExpected,
+      String kind) throws StorageCorruptException {
+    if (data.length < fixedBytes) {
+      throw new StorageCorruptException(file, 0,
+          "file is " + data.length + " bytes, shorter than the " + fixedBytes + "-byte minimum");
+    }
+    ByteBuffer view = ByteBuffer.wrap(data);
+    int magic = view.getInt(0);
+    if (magic != magicExpected) {
+      throw new StorageCorruptException(file, 0, "bad magic " + SegmentFormat.hex(magic)
+          + ", expected " + SegmentFormat.hex(magicExpected) + " (not a " + kind + " file)");
+    }
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(data, 0, data.length - 4);
+    int stored = view.getInt(data.length - 4);
+    if (stored != (int) crc.getValue()) {
+      throw new StorageCorruptException(file, data.length - 4, "CRC32C mismatch (stored "
+          + SegmentFormat.hex(stored) + ", computed " + SegmentFormat.hex((int) crc.getValue()) + ")");
+    }
+    int version = view.getInt(4);
+    if (version != versionExpected) {
+      throw new StorageCorruptException(file, 4, "unsupported version " + version);
+    }
+    return view;
+  }
+
   static byte[] readAll(Path file, long bytesMax) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
       long size = channel.size();

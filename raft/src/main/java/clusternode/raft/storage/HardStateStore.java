@@ -90,28 +90,7 @@ public final class HardStateStore {
   }
 
   static HardState decode(Path file, byte[] data) throws StorageCorruptException {
-    if (data.length < FIXED_BYTES) {
-      throw new StorageCorruptException(file, 0,
-          "file is " + data.length + " bytes, shorter than the " + FIXED_BYTES + "-byte minimum");
-    }
-    ByteBuffer view = ByteBuffer.wrap(data);
-    int magic = view.getInt(0);
-    if (magic != MAGIC) {
-      throw new StorageCorruptException(file, 0, "bad magic " + SegmentFormat.hex(magic)
-          + ", expected " + SegmentFormat.hex(MAGIC) + " (not a hard state file)");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(data, 0, data.length - 4);
-    int stored = view.getInt(data.length - 4);
-    if (stored != (int) crc.getValue()) {
-      throw new StorageCorruptException(file, data.length - 4, "CRC32C mismatch (stored "
-          + SegmentFormat.hex(stored) + ", computed " + SegmentFormat.hex((int) crc.getValue())
-          + ")");
-    }
-    int version = view.getInt(4);
-    if (version != VERSION) {
-      throw new StorageCorruptException(file, 4, "unsupported version " + version);
-    }
+    ByteBuffer view = DurableFiles.checkFramed(file, data, FIXED_BYTES, MAGIC, VERSION, "hard state");
     long term = view.getLong(8);
     int votedLength = view.getInt(16);
     int expectedLength = FIXED_BYTES + Math.max(0, votedLength);

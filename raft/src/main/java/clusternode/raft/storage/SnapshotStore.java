@@ -127,28 +127,7 @@ public final class SnapshotStore {
   }
 
   static Snapshot decode(Path file, byte[] data, long nameIndex) throws StorageCorruptException {
-    if (data.length < FIXED_BYTES) {
-      throw new StorageCorruptException(file, 0,
-          "file is " + data.length + " bytes, shorter than the " + FIXED_BYTES + "-byte minimum");
-    }
-    ByteBuffer view = ByteBuffer.wrap(data);
-    int magic = view.getInt(0);
-    if (magic != MAGIC) {
-      throw new StorageCorruptException(file, 0, "bad magic " + SegmentFormat.hex(magic)
-          + ", expected " + SegmentFormat.hex(MAGIC) + " (not a snapshot file)");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(data, 0, data.length - 4);
-    int stored = view.getInt(data.length - 4);
-    if (stored != (int) crc.getValue()) {
-      throw new StorageCorruptException(file, data.length - 4, "CRC32C mismatch (stored "
-          + SegmentFormat.hex(stored) + ", computed " + SegmentFormat.hex((int) crc.getValue())
-          + ")");
-    }
-    int version = view.getInt(4);
-    if (version != VERSION) {
-      throw new StorageCorruptException(file, 4, "unsupported version " + version);
-    }
+    ByteBuffer view = DurableFiles.checkFramed(file, data, FIXED_BYTES, MAGIC, VERSION, "snapshot");
     long index = view.getLong(8);
     long term = view.getLong(16);
     if (index != nameIndex || index < 1 || term < 0) {
