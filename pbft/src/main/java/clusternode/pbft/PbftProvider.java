@@ -11,19 +11,15 @@ import clusternode.pbft.shell.PbftReplicated;
 import clusternode.pbft.shell.PbftSettings;
 import clusternode.pbft.shell.PbftStorage;
 import clusternode.pbft.core.Recovered;
-import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.peers.PeerDirectory;
 import clusternode.protocols.spi.ProtocolContext;
 import clusternode.protocols.spi.ProtocolInstance;
 import clusternode.protocols.spi.ProtocolProvider;
 import clusternode.protocols.spi.ProtocolStartException;
-import clusternode.protocols.statemachine.StateMachine;
-import clusternode.protocols.statemachine.StateMachines;
+import clusternode.protocols.statemachine.OrderedMachines;
 import com.typesafe.config.Config;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -69,7 +65,7 @@ public final class PbftProvider implements ProtocolProvider {
       throw new ProtocolStartException("pbft storage in " + dir + ": " + e.getMessage(), e);
     }
     ActorRef<PbftReplica.Command> replica = context.spawn(PbftReplica.create(context.transport(), settings, storage,
-        recovered, machines(context.config(), enabled), metrics), PbftReplica.NAME);
+        recovered, OrderedMachines.of(context.config(), PbftReplica.NAME), metrics), PbftReplica.NAME);
     PbftReplicated pbft = new PbftReplicated(replica, context.system().scheduler(), settings.requestTimeout());
     context.provide(PbftReplica.NAME, pbft);
     boolean raftToo = enabled.contains(RAFT);
@@ -97,16 +93,4 @@ public final class PbftProvider implements ProtocolProvider {
     return config.hasPath("cluster-node.protocols") ? Set.copyOf(config.getStringList("cluster-node.protocols")) : Set.of();
   }
 
-  /**
-   * The state machines PBFT drives on this node: the KV store always. This is the hook for more:
-   * the ledger joins here when the deployment orders it with PBFT (see the module's notes).
-   */
-  public static StateMachines machines(Config config, Set<String> enabled) {
-    List<StateMachine> machines = new ArrayList<>();
-    machines.add(new KvStore());
-    if (clusternode.protocols.ledger.LedgerProvider.orderedBy(config, PbftReplica.NAME)) {
-      machines.add(new clusternode.protocols.ledger.LedgerStateMachine());
-    }
-    return new StateMachines(machines);
-  }
 }

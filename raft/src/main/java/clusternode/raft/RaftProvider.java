@@ -2,9 +2,7 @@ package clusternode.raft;
 
 import akka.actor.typed.ActorRef;
 import clusternode.protocols.kv.KvRoutes;
-import clusternode.protocols.kv.KvStore;
-import clusternode.protocols.ledger.LedgerProvider;
-import clusternode.protocols.ledger.LedgerStateMachine;
+import clusternode.protocols.statemachine.OrderedMachines;
 import clusternode.protocols.monitor.PeerMonitor;
 import clusternode.protocols.monitor.PeerMonitorProvider;
 import clusternode.protocols.peers.PeerDirectory;
@@ -12,8 +10,6 @@ import clusternode.protocols.spi.ProtocolContext;
 import clusternode.protocols.spi.ProtocolInstance;
 import clusternode.protocols.spi.ProtocolProvider;
 import clusternode.protocols.spi.ProtocolStartException;
-import clusternode.protocols.statemachine.StateMachine;
-import clusternode.protocols.statemachine.StateMachines;
 import clusternode.raft.http.RaftRoutes;
 import clusternode.raft.shell.RaftMetrics;
 import clusternode.raft.shell.RaftReplicated;
@@ -27,8 +23,6 @@ import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
@@ -63,7 +57,7 @@ public final class RaftProvider implements ProtocolProvider {
       throw new ProtocolStartException("raft storage in " + dir + ": " + e.getMessage(), e);
     }
     ActorRef<RaftServer.Command> server = context.spawn(
-        RaftServer.create(context.transport(), settings, storage, machines(context), metrics), RaftServer.NAME);
+        RaftServer.create(context.transport(), settings, storage, OrderedMachines.of(context.config(), RaftServer.NAME), metrics), RaftServer.NAME);
     RaftReplicated raft = new RaftReplicated(server, context.system().scheduler(), settings.requestTimeout());
     context.provide(RaftServer.NAME, raft);
     RaftRoutes raftRoutes = new RaftRoutes(raft, context.require(PeerMonitor.NAME, PeerMonitorProvider.Instance.class));
@@ -84,16 +78,6 @@ public final class RaftProvider implements ProtocolProvider {
         return raft.status().thenApply(s -> s);
       }
     };
-  }
-
-  /** The state machines Raft drives on this node: the KV store, and the ledger when Raft orders it. */
-  private static StateMachines machines(ProtocolContext context) {
-    List<StateMachine> machines = new ArrayList<>();
-    machines.add(new KvStore());
-    if (LedgerProvider.orderedBy(context.config(), RaftServer.NAME)) {
-      machines.add(new LedgerStateMachine());
-    }
-    return new StateMachines(machines);
   }
 
   @Override

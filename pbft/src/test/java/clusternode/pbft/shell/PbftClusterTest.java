@@ -86,7 +86,7 @@ class PbftClusterTest {
         throw new UncheckedIOException(e);
       }
       var ref = ctx.spawn(PbftReplica.create(node.transport(), settings, storage, recovered,
-          PbftProvider.machines(node.system().settings().config(), Set.of("pbft")), new PbftMetrics(node.metrics())),
+          clusternode.protocols.statemachine.OrderedMachines.of(node.system().settings().config(), "pbft"), new PbftMetrics(node.metrics())),
           PbftReplica.NAME);
       replicas.put(id, new PbftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
     });
