@@ -70,7 +70,8 @@ public final class Gossip extends AbstractBehavior<Object> {
   public record RegisterWrite(String value) implements Op {}
 
   /** The outcome of a read or write: {@code ok} if {@code needed} replicas answered in time. */
-  public record Result(boolean ok, int answered, int needed, int replicas, Versioned state, String error) {}
+  /** @param busy refused at once: too many requests wait for replicas on this node (nothing changed) */
+  public record Result(boolean ok, int answered, int needed, int replicas, Versioned state, String error, boolean busy) {}
 
   public record Member(String id, String status, long incarnation, long lastHeardMsAgo) {}
 
@@ -197,6 +198,9 @@ public final class Gossip extends AbstractBehavior<Object> {
     long id = nextRequestId++;
     try {
       store.write(id, w.key(), delta, swim.notDeadOthers(), w.w(), settings.requestTimeoutTicks());
+    } catch (AntiEntropyCore.Busy e) {
+      w.replyTo().tell(busy(w.w(), e.getMessage()));
+      return this;
     } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
       w.replyTo().tell(failure(w.w(), e.getMessage()));
       return this;
@@ -225,6 +229,9 @@ public final class Gossip extends AbstractBehavior<Object> {
     long id = nextRequestId++;
     try {
       store.read(id, r.key(), swim.notDeadOthers(), r.r(), settings.requestTimeoutTicks());
+    } catch (AntiEntropyCore.Busy e) {
+      r.replyTo().tell(busy(r.r(), e.getMessage()));
+      return this;
     } catch (IllegalStateException e) {
       r.replyTo().tell(failure(r.r(), e.getMessage()));
       return this;
@@ -235,7 +242,11 @@ public final class Gossip extends AbstractBehavior<Object> {
   }
 
   private Result failure(int needed, String error) {
-    return new Result(false, 0, needed, peers.ids().size(), null, error);
+    return new Result(false, 0, needed, peers.ids().size(), null, error, false);
+  }
+
+  private Result busy(int needed, String error) {
+    return new Result(false, 0, needed, peers.ids().size(), null, error, true);
   }
 
   private Behavior<Object> onGetMembers(GetMembers get) {
@@ -284,7 +295,7 @@ public final class Gossip extends AbstractBehavior<Object> {
       if (replyTo != null) {
         replyTo.tell(new Result(d.ok(), d.answered(), d.needed(), peers.ids().size(), d.state(),
             d.ok() ? null : "only " + d.answered() + " of " + d.needed() + " replicas answered within "
-                + settings.requestTimeout().toMillis() + " ms"));
+                + settings.requestTimeout().toMillis() + " ms", false));
       }
     }
     metrics.sampled(swim, store);

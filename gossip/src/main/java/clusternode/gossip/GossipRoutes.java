@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.PathMatchers;
@@ -125,15 +126,18 @@ final class GossipRoutes extends AllDirectives {
     consistency.put(isWrite ? "acks" : "replies", r.answered());
     consistency.put("needed", r.needed());
     if (!r.ok()) {
-      // answered == 0: this replica itself refused (store full, counter overflow); else too few replicas in time
+      // busy: too many requests wait here (429); answered == 0: this replica itself refused (store
+      // full, counter overflow: 409); else too few replicas in time (503)
       boolean refused = r.answered() == 0;
+      StatusCode status = r.busy() ? StatusCodes.TOO_MANY_REQUESTS
+          : refused ? StatusCodes.CONFLICT : StatusCodes.SERVICE_UNAVAILABLE;
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("error", r.error());
-      body.put("status", refused ? 409 : 503);
+      body.put("status", status.intValue());
       body.put("answered", r.answered());
       body.put("needed", r.needed());
       body.put("consistency", consistency);
-      return Json.response(refused ? StatusCodes.CONFLICT : StatusCodes.SERVICE_UNAVAILABLE, body);
+      return Json.response(status, body);
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("name", name);

@@ -120,8 +120,10 @@ public final class AntiEntropyCore {
    *
    * @throws IllegalArgumentException if the key holds another CRDT type
    * @throws IllegalStateException if the key is new and the store is full
+   * @throws Busy if too many requests wait for replicas (nothing was applied)
    */
   public void write(long requestId, String key, Crdt<?> delta, List<String> targets, int needed, long timeoutTicks) {
+    requireRoomForRequest(); // before anything changes: a refused write must not be applied here
     Versioned current = store.get(key);
     if (current == null && store.size() >= limits.maxKeys()) {
       throw new IllegalStateException("the store holds " + limits.maxKeys() + " keys, its limit");
@@ -140,6 +142,7 @@ public final class AntiEntropyCore {
 
   /** Asks {@code targets} for their state of {@code key}; {@link Done} carries the merge of the replies and ours. */
   public void read(long requestId, String key, List<String> targets, int needed, long timeoutTicks) {
+    requireRoomForRequest();
     Pending p = admit(requestId, key, false, needed, timeoutTicks);
     for (String t : targets) {
       send(t, new Read(selfId, requestId, key));
@@ -147,10 +150,22 @@ public final class AntiEntropyCore {
     finishIfDone(p);
   }
 
-  private Pending admit(long requestId, String key, boolean write, int needed, long timeoutTicks) {
-    if (pending.size() >= limits.maxPendingRequests()) {
-      throw new IllegalStateException(pending.size() + " requests are waiting for replicas, the limit");
+  /** Thrown when {@code maxPendingRequests} requests already wait for replicas; nothing was changed. */
+  public static final class Busy extends IllegalStateException {
+    Busy(String message) {
+      super(message);
     }
+  }
+
+  private void requireRoomForRequest() {
+    if (pending.size() >= limits.maxPendingRequests()) {
+      throw new Busy(pending.size() + " requests are waiting for replicas (cluster-node.gossip.max-pending-requests);"
+          + " nothing was changed, retry later");
+    }
+  }
+
+  private Pending admit(long requestId, String key, boolean write, int needed, long timeoutTicks) {
+    requireRoomForRequest();
     Pending p = new Pending(requestId, key, write, needed, tick + timeoutTicks);
     p.answered.add(selfId);
     pending.put(requestId, p);

@@ -35,7 +35,11 @@ public record NodeConfig(
     Path dataDir,
     String adminToken,
     String httpBindHost,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    int maxInFlightRequests) {
+
+  /** Key of the Artery frame size the node sets; protocols check that their messages fit it. */
+  public static final String MAX_FRAME_BYTES = "cluster-node.transport.max-frame-bytes";
 
   /** Loads {@code file} as the deployment and {@code id} (may be null: then the file's) as this node. */
   public static NodeConfig load(Path file, String id, ProtocolCatalog catalog) {
@@ -53,15 +57,20 @@ public record NodeConfig(
     PeerDirectory peers = PeerDirectory.fromConfig(resolve(user.withFallback(ConfigFactory.defaultReference()), origin));
     Config config = resolve(user.withFallback(AkkaSettings.forNode(peers)).withFallback(ConfigFactory.defaultReference()),
         origin);
+    // One frame size for Artery, set here so that every protocol's validate() checks its own
+    // largest message against the value Akka will enforce (Akka drops larger messages silently).
+    long frame = bytes(config, MAX_FRAME_BYTES, 64 * 1024, 16L << 20);
+    config = config.withValue("akka.remote.artery.advanced.maximum-frame-size", ConfigValueFactory.fromAnyRef(frame));
     List<ProtocolProvider> protocols = protocols(config, peers, catalog);
     String token = adminToken(config);
     String bindHost = string(config, "cluster-node.http.bind-host");
     long maxBody = bytes(config, "cluster-node.http.max-request-bytes", 1024, 64L << 20);
     String dataDirSetting = string(config, "cluster-node.data-dir");
     Path dataDir = Path.of(dataDirSetting.isBlank() ? "target/cluster/" + peers.selfId() : dataDirSetting);
+    long maxInFlight = count(config, "cluster-node.http.max-in-flight-requests", 1, 1_000_000);
     config = config.withValue("akka.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(maxBody));
     return new NodeConfig(config, peers, protocols, dataDir, token,
-        bindHost.isBlank() ? peers.self().host() : bindHost, maxBody);
+        bindHost.isBlank() ? peers.self().host() : bindHost, maxBody, (int) maxInFlight);
   }
 
   private static Config parse(Path file) {
@@ -197,6 +206,21 @@ public record NodeConfig(
     }
     if (value < min || value > max) {
       throw new ConfigProblem(key, value + " bytes is out of range", "use " + min + " bytes to " + max / (1 << 20) + " MiB");
+    }
+    return value;
+  }
+
+  private static long count(Config config, String key, long min, long max) {
+    long value;
+    try {
+      value = config.getLong(key);
+    } catch (ConfigException.Missing e) {
+      throw new ConfigProblem(key, "is missing", "set it in the deployment file");
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw new ConfigProblem(key, "is not a whole number", "write e.g. 1024");
+    }
+    if (value < min || value > max) {
+      throw new ConfigProblem(key, value + " is out of range", "use " + min + " to " + max);
     }
     return value;
   }

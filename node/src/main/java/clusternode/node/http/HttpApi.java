@@ -50,6 +50,7 @@ public final class HttpApi extends AllDirectives {
   private final Metrics metrics;
   private final Map<String, ProtocolInstance> protocols;
   private final DashboardRoutes dashboard;
+  private final InFlightLimit inFlight;
 
   public HttpApi(NodeConfig node, Transport transport, Metrics metrics, Map<String, ProtocolInstance> protocols) {
     this.node = node;
@@ -57,12 +58,15 @@ public final class HttpApi extends AllDirectives {
     this.metrics = metrics;
     this.protocols = protocols;
     this.dashboard = new DashboardRoutes(node.peers(), node.adminToken(), protocols.containsKey("gossip"));
+    this.inFlight = new InFlightLimit(node.maxInFlightRequests(), metrics);
   }
 
+  /** Every route, under the node's bound on requests in flight ({@link InFlightLimit}). */
   public Route routes() {
     List<Route> all = new ArrayList<>(List.of(healthRoutes(), metricsRoute(), adminRoutes(), dashboard.routes()));
     protocols.values().forEach(p -> p.routes().ifPresent(all::add));
-    Route joined = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+    Route work = concat(all.get(0), all.subList(1, all.size()).toArray(Route[]::new));
+    Route joined = inFlight.limit(() -> work);
     return handleExceptions(exceptionHandler(), () -> handleRejections(rejectionHandler(), () -> joined));
   }
 

@@ -140,7 +140,8 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
     }
     if (!start(w)) {
       if (queued.size() >= settings.maxWaitingRequests()) {
-        s.replyTo().tell(Outcome.failure("too many requests waiting (" + queued.size() + "); try again later"));
+        s.replyTo().tell(Outcome.overloaded("too many requests waiting (" + queued.size()
+            + ", cluster-node.pbft.max-waiting-requests); nothing was sent, retry later"));
         return this;
       }
       queued.add(w);

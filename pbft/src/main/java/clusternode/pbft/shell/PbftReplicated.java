@@ -6,6 +6,7 @@ import akka.actor.typed.javadsl.AskPattern;
 import clusternode.pbft.core.Byzantine;
 import clusternode.pbft.core.PbftStatus;
 import clusternode.protocols.statemachine.Replicated;
+import clusternode.protocols.statemachine.Overloaded;
 import clusternode.protocols.statemachine.Unavailable;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -16,7 +17,10 @@ import java.util.concurrent.CompletionStage;
  * query is ordered like a command (read-only, executed in sequence); LOCAL reads this replica.
  */
 public final class PbftReplicated implements Replicated {
-  /** A signed request must fit one Akka frame (256 KiB by default) with room for its envelope. */
+  /**
+   * Largest operation: a signed request must fit one Akka frame with room for its envelope
+   * ({@code PbftSettings} checks it against cluster-node.transport.max-frame-bytes).
+   */
   public static final int MAX_OP_BYTES = 192 * 1024;
 
   private final ActorRef<PbftReplica.Command> replica;
@@ -32,6 +36,10 @@ public final class PbftReplicated implements Replicated {
 
   @Override
   public CompletionStage<byte[]> command(String machine, byte[] command) {
+    if (command.length > MAX_OP_BYTES) {
+      return java.util.concurrent.CompletableFuture.failedFuture(new IllegalArgumentException("the command is "
+          + command.length + " bytes; PBFT carries up to " + MAX_OP_BYTES));
+    }
     return unwrap(AskPattern.ask(replica, replyTo -> new PbftReplica.Submit(machine, command, false, replyTo),
         askTimeout, scheduler));
   }
@@ -61,7 +69,7 @@ public final class PbftReplicated implements Replicated {
         throw new Unavailable("the PBFT replica did not answer: " + failure.getMessage());
       }
       if (!o.ok()) {
-        throw new Unavailable(o.error());
+        throw o.overloaded() ? new Overloaded(o.error()) : new Unavailable(o.error());
       }
       return o.result();
     });

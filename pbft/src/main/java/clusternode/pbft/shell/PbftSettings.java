@@ -2,6 +2,7 @@ package clusternode.pbft.shell;
 
 import clusternode.pbft.core.PbftConfig;
 import clusternode.protocols.config.ConfigProblem;
+import clusternode.protocols.config.FrameLimit;
 import clusternode.protocols.peers.PeerDirectory;
 import com.typesafe.config.Config;
 import java.io.IOException;
@@ -56,6 +57,10 @@ public record PbftSettings(
     } catch (IllegalArgumentException e) {
       throw new ConfigProblem(PATH, e.getMessage(), "fix the intervals and limits under " + PATH);
     }
+    FrameLimit.requireFits(config, PATH + ".max-batch-bytes", core.maxBatchBytes());
+    FrameLimit.requireFits(config, PATH + ".state-chunk-bytes", core.stateChunkBytes());
+    FrameLimit.requireFits(config, "the largest PBFT request (" + PbftReplicated.MAX_OP_BYTES + " bytes)",
+        PbftReplicated.MAX_OP_BYTES);
     Duration timeout = c.getDuration("request-timeout");
     if (timeout.compareTo(tick.multipliedBy(2L * viewChangeTicks)) <= 0) {
       throw new ConfigProblem(PATH + ".request-timeout", timeout.toMillis() + "ms does not outlast a view change",
@@ -141,7 +146,7 @@ public record PbftSettings(
     long v = c.getBytes(key);
     if (v < 1024 || v > 16L << 20) {
       throw new ConfigProblem(PATH + "." + key, v + " bytes is out of range",
-          "use 1 KiB to 16 MiB, and stay under akka.remote.artery.advanced.maximum-frame-size");
+          "use 1 KiB to 16 MiB, and stay 64 KiB under cluster-node.transport.max-frame-bytes");
     }
     return (int) v;
   }

@@ -47,6 +47,7 @@ public final class Json {
 
   /**
    * The answer for a failed request: {@code Unavailable} is 503 (no leader, no quorum, timeout),
+   * {@code Overloaded} 429 (too many requests waiting here; nothing was proposed),
    * {@code IllegalArgumentException} 400, anything else 500.
    */
   public static HttpResponse failure(Throwable failure) {
@@ -57,6 +58,9 @@ public final class Json {
     }
     if (t instanceof clusternode.protocols.statemachine.Unavailable) {
       return error(StatusCodes.SERVICE_UNAVAILABLE, t.getMessage());
+    }
+    if (t instanceof clusternode.protocols.statemachine.Overloaded) {
+      return error(StatusCodes.TOO_MANY_REQUESTS, t.getMessage());
     }
     if (t instanceof IllegalArgumentException) {
       return error(StatusCodes.BAD_REQUEST, t.getMessage());

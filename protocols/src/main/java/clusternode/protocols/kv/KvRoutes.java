@@ -29,6 +29,9 @@ import java.util.function.Function;
  * {@code X-Request-Seq}) so that its retry is applied once where the protocol keeps sessions.
  */
 public final class KvRoutes extends AllDirectives {
+  /** Longest client id of a session, in UTF-8 bytes (Raft's log entry header holds up to 128). */
+  public static final int MAX_CLIENT_ID_BYTES = 128;
+
   private final Replicated ordering;
   private final int maxOpBytes;
 
@@ -57,12 +60,13 @@ public final class KvRoutes extends AllDirectives {
     }
     byte[] encoded = KvOp.encode(op);
     if (encoded.length > maxOpBytes) {
-      return complete(Json.error(StatusCodes.BAD_REQUEST, "this deployment's ordering protocol carries KV operations up to "
-          + maxOpBytes / 1024 + " KiB"));
+      return complete(Json.error(StatusCodes.BAD_REQUEST, "the operation is " + encoded.length
+          + " bytes; this deployment's ordering protocol carries KV operations up to " + maxOpBytes + " bytes"));
     }
     return session(session -> {
       if (session.isEmpty()) {
-        return complete(Json.error(StatusCodes.BAD_REQUEST, "X-Request-Seq must be a positive integer with X-Client-Id"));
+        return complete(Json.error(StatusCodes.BAD_REQUEST, "X-Client-Id is 1-" + MAX_CLIENT_ID_BYTES
+            + " bytes of UTF-8 and X-Request-Seq a positive integer with it"));
       }
       CompletionStage<byte[]> result = ordering.command(KvStore.NAME, encoded, session.get().clientId(),
           session.get().seq());
@@ -156,7 +160,8 @@ public final class KvRoutes extends AllDirectives {
       }
       try {
         long n = Long.parseLong(seq.orElse(""));
-        return inner.apply(n > 0 && id.get().length() <= 128 ? Optional.of(new Session(id.get(), n)) : Optional.empty());
+        boolean idFits = id.get().getBytes(StandardCharsets.UTF_8).length <= MAX_CLIENT_ID_BYTES;
+        return inner.apply(n > 0 && idFits ? Optional.of(new Session(id.get(), n)) : Optional.empty());
       } catch (NumberFormatException e) {
         return inner.apply(Optional.empty());
       }

@@ -16,6 +16,7 @@ import clusternode.protocols.ledger.core.Reasons;
 import clusternode.protocols.ledger.core.Result;
 import clusternode.protocols.statemachine.Replicated;
 import clusternode.protocols.statemachine.Replicated.ReadConsistency;
+import clusternode.protocols.statemachine.Overloaded;
 import clusternode.protocols.statemachine.Unavailable;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -58,8 +59,9 @@ import java.util.function.Supplier;
  * Command results: 201 applied now; 200 a repeat of an applied command ({@code duplicate: true});
  * 409 a business rejection or an id reused with a different body, 404 post/void of an unknown
  * transfer, both as {@code {error, status, reason, result}}; 400 malformed input; 404 unknown
- * account (reads); 410 history no longer retained; 503 no safe answer now (no quorum, too many
- * requests in flight): the outcome of a command that got 503 is unknown, retry with the same id.
+ * account (reads); 410 history no longer retained; 429 too many requests in flight on this node
+ * (nothing proposed); 503 no safe answer now (no quorum): the outcome of a command that got 503 is
+ * unknown, retry with the same id.
  */
 public final class LedgerRoutes extends AllDirectives {
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
@@ -329,8 +331,8 @@ public final class LedgerRoutes extends AllDirectives {
   private CompletionStage<byte[]> bounded(Supplier<CompletionStage<byte[]>> call) {
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      return CompletableFuture.failedFuture(new Unavailable("too many ledger requests in flight (" + maxInFlight
-          + "); retry later"));
+      return CompletableFuture.failedFuture(new Overloaded("too many ledger requests in flight on this node ("
+          + maxInFlight + ", cluster-node.ledger.max-in-flight); nothing was proposed, retry later"));
     }
     CompletionStage<byte[]> stage;
     try {
@@ -464,10 +466,11 @@ public final class LedgerRoutes extends AllDirectives {
     return Json.response(status, body);
   }
 
+  /** 503 no safe answer now, 429 too many requests here, 400 refused as invalid by the protocol. */
   private static HttpResponse failure(Throwable e) {
     Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-    if (cause instanceof Unavailable) {
-      return Json.error(StatusCodes.SERVICE_UNAVAILABLE, cause.getMessage());
+    if (cause instanceof Unavailable || cause instanceof Overloaded || cause instanceof IllegalArgumentException) {
+      return Json.failure(cause);
     }
     if (cause instanceof RuntimeException r) {
       throw r;

@@ -379,7 +379,7 @@ class LedgerRoutesTest {
       }
       Thread.sleep(10);
     }
-    assertError(503, null, send(url, "GET", "/ledger/audit", null));
+    assertError(429, null, send(url, "GET", "/ledger/audit", null));
     synchronized (slow) {
       waiting.forEach(f -> f.completeExceptionally(new Unavailable("timed out")));
     }

@@ -4,6 +4,7 @@ import akka.actor.typed.ActorRef;
 import akka.actor.typed.Scheduler;
 import akka.actor.typed.javadsl.AskPattern;
 import clusternode.protocols.statemachine.Replicated;
+import clusternode.protocols.statemachine.Overloaded;
 import clusternode.protocols.statemachine.Unavailable;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -58,7 +59,11 @@ public final class RaftReplicated implements Replicated {
         throw new Unavailable("the Raft server did not answer: " + failure.getMessage());
       }
       if (!o.ok()) {
-        throw new Unavailable(o.error());
+        throw switch (o.refusal() == null ? Outcome.Refusal.UNAVAILABLE : o.refusal()) {
+          case OVERLOADED -> new Overloaded(o.error());
+          case INVALID -> new IllegalArgumentException(o.error());
+          case UNAVAILABLE -> new Unavailable(o.error());
+        };
       }
       return o.result();
     });

@@ -25,6 +25,7 @@ import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -96,7 +97,9 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   private final Pending<Long> forwarded = new Pending<>();
   private final Map<Long, QueryTarget> readTargets = new TreeMap<>();
   private final Deque<ReadState> readsAwaitingApply = new ArrayDeque<>();
-  private final Deque<Command> awaitingLeader = new ArrayDeque<>();
+  /** Requests held until a leader is known, by request id; {@code leaderless} holds their deadlines. */
+  private final Map<Long, Command> awaitingLeader = new LinkedHashMap<>();
+  private final Pending<Long> leaderless = new Pending<>();
   private long nextRequestId = 1;
   private long ticks;
   private long lastTickNanos = System.nanoTime();
@@ -224,12 +227,31 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   // ---------------------------------------------------------------------------------------------
   // Client requests
 
+  /**
+   * Client requests waiting on this server: for commit, for a read, for the leader's answer or for
+   * a leader. One bound, {@code max-pending-requests}, covers all of them.
+   */
+  private int pendingRequests() {
+    return writes.size() + reads.size() + forwarded.size() + leaderless.size();
+  }
+
+  private Outcome overloaded() {
+    return Outcome.overloaded(pendingRequests() + " requests wait on " + transport.selfId()
+        + " (cluster-node.raft.max-pending-requests); nothing was proposed, retry later");
+  }
+
   private Behavior<Command> onSubmit(Submit s) {
     byte[] entry;
     try {
       entry = new ClientCommand(s.clientId(), s.seq(), StateMachines.encode(s.machine(), s.command())).encode();
     } catch (IllegalArgumentException e) {
-      s.replyTo().tell(Outcome.refused("bad request: " + e.getMessage()));
+      s.replyTo().tell(Outcome.invalid("bad request: " + e.getMessage()));
+      return this;
+    }
+    if (entry.length > settings.core().maxBytesPerAppend()) {
+      // Larger entries could not cross the wire in one AppendEntries (cluster-node.transport.max-frame-bytes).
+      s.replyTo().tell(Outcome.invalid("the command is " + entry.length + " bytes; this deployment's Raft carries up to "
+          + settings.core().maxBytesPerAppend() + " (cluster-node.raft.max-bytes-per-append)"));
       return this;
     }
     Consumer<Outcome> reply = s.replyTo()::tell;
@@ -244,8 +266,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   }
 
   private void propose(byte[] entry, Consumer<Outcome> reply) {
-    if (writes.size() >= settings.maxPendingRequests()) {
-      reply.accept(Outcome.refused("overloaded: " + writes.size() + " requests wait for commit; retry later"));
+    if (pendingRequests() >= settings.maxPendingRequests()) {
+      reply.accept(overloaded());
       return;
     }
     Proposal p = core.propose(entry);
@@ -255,6 +277,15 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       scheduleFlush();
     } else {
       Proposal.Rejected r = (Proposal.Rejected) p;
+      if (r.reason() == Proposal.Reason.TOO_LARGE) {
+        reply.accept(Outcome.invalid("the command is larger than cluster-node.raft.max-bytes-per-append"));
+        return;
+      }
+      if (r.reason() == Proposal.Reason.TOO_MANY_UNCOMMITTED) {
+        reply.accept(Outcome.overloaded("too many uncommitted entries on " + transport.selfId()
+            + " (cluster-node.raft.max-uncommitted-entries); nothing was proposed, retry later"));
+        return;
+      }
       reply.accept(Outcome.refused("not accepted by " + transport.selfId() + ": " + r.reason()
           + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "")));
     }
@@ -277,8 +308,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   }
 
   private void startRead(String machine, byte[] query, Consumer<Outcome> reply) {
-    if (reads.size() >= settings.maxPendingRequests()) {
-      reply.accept(Outcome.refused("overloaded: " + reads.size() + " reads wait; retry later"));
+    if (pendingRequests() >= settings.maxPendingRequests()) {
+      reply.accept(overloaded());
       return;
     }
     long id = nextRequestId++;
@@ -290,8 +321,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   }
 
   private void forward(Consumer<Outcome> reply, java.util.function.LongFunction<Command> message) {
-    if (forwarded.size() >= settings.maxPendingRequests()) {
-      reply.accept(Outcome.refused("overloaded: " + forwarded.size() + " forwarded requests wait; retry later"));
+    if (pendingRequests() >= settings.maxPendingRequests()) {
+      reply.accept(overloaded());
       return;
     }
     long id = nextRequestId++;
@@ -302,16 +333,16 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   /** No leader known yet: hold the request (bounded) until one is, or until its deadline. */
   private void waitForLeader(Command request, Consumer<Outcome> reply) {
-    if (awaitingLeader.size() >= settings.maxPendingRequests()) {
-      reply.accept(Outcome.refused("no leader known and too many requests waiting for one"));
+    if (pendingRequests() >= settings.maxPendingRequests()) {
+      reply.accept(overloaded());
       return;
     }
-    awaitingLeader.add(request);
     long id = nextRequestId++;
     long now = System.nanoTime();
-    // Held by id only to expire it; re-dispatched requests answer through their own replyTo.
-    forwarded.add(id, new Pending.Waiter(core.term(), now, deadline(now), outcome -> {
-      if (awaitingLeader.remove(request)) {
+    awaitingLeader.put(id, request);
+    // Held here only to expire it; a re-dispatched request answers through its own replyTo.
+    leaderless.add(id, new Pending.Waiter(core.term(), now, deadline(now), outcome -> {
+      if (awaitingLeader.remove(id) != null) {
         reply.accept(Outcome.refused("no leader elected within " + settings.requestTimeout().toMillis()
             + "ms: no quorum reachable from " + transport.selfId()));
       }
@@ -359,6 +390,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     writes.expire(now, Outcome.unknown("not committed" + why));
     reads.expire(now, Outcome.refused("read not confirmed" + why));
     forwarded.expire(now, Outcome.unknown("no answer from the leader" + why));
+    leaderless.expire(now, Outcome.refused("no leader" + why));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -366,7 +398,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private Behavior<Command> onGetStatus(GetStatus g) {
     g.replyTo().tell(RaftStatus.of(core, state.appliedIndex(), snapshotIndex, transport.peers().ids(),
-        writes.size() + reads.size() + forwarded.size()));
+        pendingRequests()));
     return this;
   }
 
@@ -492,7 +524,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
         + " (now " + s.leaderId() + "); the outcome is unknown, retry"));
     getContext().getLog().info("raft {}: {} in term {}, leader {}", transport.selfId(), s.role(), s.term(), s.leaderId());
     if (s.leaderId() != null && !awaitingLeader.isEmpty()) {
-      List<Command> retry = new ArrayList<>(awaitingLeader);
+      List<Command> retry = new ArrayList<>(awaitingLeader.values());
+      awaitingLeader.keySet().forEach(leaderless::remove);
       awaitingLeader.clear();
       retry.forEach(getContext().getSelf()::tell);
     }
@@ -512,6 +545,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     writes.failAll(Outcome.unknown("the node is stopping: " + message));
     reads.failAll(Outcome.refused("the node is stopping"));
     forwarded.failAll(Outcome.unknown("the node is stopping"));
+    leaderless.failAll(Outcome.refused("the node is stopping"));
     akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem()))
         .runAll(new RaftStorageFailure());
     return Behaviors.stopped();

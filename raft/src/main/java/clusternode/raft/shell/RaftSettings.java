@@ -1,6 +1,7 @@
 package clusternode.raft.shell;
 
 import clusternode.protocols.config.ConfigProblem;
+import clusternode.protocols.config.FrameLimit;
 import clusternode.protocols.peers.PeerDirectory;
 import clusternode.raft.core.RaftConfig;
 import com.typesafe.config.Config;
@@ -47,6 +48,8 @@ public record RaftSettings(
     } catch (IllegalArgumentException e) {
       throw new ConfigProblem(PATH, e.getMessage(), "fix the timeouts and limits under " + PATH);
     }
+    FrameLimit.requireFits(config, PATH + ".max-bytes-per-append", core.maxBytesPerAppend());
+    FrameLimit.requireFits(config, PATH + ".snapshot-chunk-bytes", core.snapshotChunkBytes());
     Duration timeout = c.getDuration("request-timeout");
     Duration electionMax = tick.multipliedBy(core.electionTimeoutMaxTicks());
     if (timeout.compareTo(electionMax) <= 0) {
