@@ -213,7 +213,7 @@ final class GossipRoutes extends AllDirectives {
   private Gossip.Op parse(String type, byte[] body) throws BadRequest {
     JsonNode json;
     try {
-      json = Json.MAPPER.readTree(body);
+      json = Json.readTree(body);
     } catch (IOException e) {
       throw new BadRequest("malformed JSON: " + firstLine(e.getMessage()));
     }

@@ -68,7 +68,9 @@ public record NodeConfig(
     String dataDirSetting = string(config, "cluster-node.data-dir");
     Path dataDir = Path.of(dataDirSetting.isBlank() ? "target/cluster/" + peers.selfId() : dataDirSetting);
     long maxInFlight = count(config, "cluster-node.http.max-in-flight-requests", 1, 1_000_000);
-    config = config.withValue("akka.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(maxBody));
+    config = config.withValue("akka.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(maxBody))
+        .withValue("akka.http.server.parsing.error-handler",
+            ConfigValueFactory.fromAnyRef("clusternode.node.http.JsonParsingErrorHandler"));
     return new NodeConfig(config, peers, protocols, dataDir, token,
         bindHost.isBlank() ? peers.self().host() : bindHost, maxBody, (int) maxInFlight);
   }

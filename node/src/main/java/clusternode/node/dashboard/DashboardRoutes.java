@@ -125,7 +125,7 @@ public final class DashboardRoutes extends AllDirectives {
   private CompletionStage<HttpResponse> relayToAll(String method, String path, String body) {
     if (body != null) {
       try {
-        JsonNode parsed = Json.MAPPER.readTree(body);
+        JsonNode parsed = Json.readTree(body);
         if (parsed == null || !parsed.isObject()) {
           return CompletableFuture.completedFuture(Json.error(StatusCodes.BAD_REQUEST, "expected a JSON object"));
         }

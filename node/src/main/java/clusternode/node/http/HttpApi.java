@@ -100,7 +100,7 @@ public final class HttpApi extends AllDirectives {
   private Route changeFaults(byte[] body) {
     FaultPlanJson request;
     try {
-      request = Json.MAPPER.readValue(body, FaultPlanJson.class);
+      request = Json.read(body, FaultPlanJson.class);
     } catch (UnrecognizedPropertyException e) {
       return complete(Json.error(StatusCodes.BAD_REQUEST, "unknown field '" + e.getPropertyName()
           + "'; known: partition, cuts, drop, delayMs, jitterMs, duplicate"));

@@ -45,7 +45,7 @@ public final class PbftRoutes extends AllDirectives {
         post(() -> entity(Unmarshaller.entityToByteArray(), body -> {
           Byzantine mode;
           try {
-            JsonNode json = Json.MAPPER.readTree(body);
+            JsonNode json = Json.readTree(body);
             if (json == null || !json.isObject() || !json.has("mode") || !json.get("mode").isTextual()) {
               return complete(Json.error(StatusCodes.BAD_REQUEST, "expected {\"mode\": \"honest|silent|equivocate|forge|lie|slow-primary|flood\"}"));
             }

@@ -95,7 +95,7 @@ public final class KvRoutes extends AllDirectives {
   private Route cas(String key, byte[] body) {
     JsonNode json;
     try {
-      json = Json.MAPPER.readTree(body);
+      json = Json.readTree(body);
     } catch (IOException e) {
       return complete(Json.error(StatusCodes.BAD_REQUEST, "malformed JSON; expected {\"expected\": ..., \"value\": ...}"));
     }

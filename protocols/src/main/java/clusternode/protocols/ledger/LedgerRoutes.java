@@ -274,9 +274,13 @@ public final class LedgerRoutes extends AllDirectives {
       Command command;
       try {
         boolean empty = new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank();
-        if (!empty && type == Void.class) {
+        if (!empty) {
+          // A body, when given, is an object: "null" or "[]" must not read as "no body" (post all).
           JsonNode node = parse(bytes, JsonNode.class);
-          if (node == null || !node.isObject() || node.size() > 0) {
+          if (node == null || !node.isObject()) {
+            throw new BadRequest(type == Void.class ? "void takes no body (or {})" : "expected a JSON object or no body");
+          }
+          if (type == Void.class && node.size() > 0) {
             throw new BadRequest("void takes no body (or {})");
           }
         }
@@ -290,6 +294,7 @@ public final class LedgerRoutes extends AllDirectives {
 
   private static <T> T parse(byte[] bytes, Class<T> type) {
     try {
+      Json.requireUtf8(bytes);
       return LedgerCodec.MAPPER.readValue(bytes, type);
     } catch (UnrecognizedPropertyException e) {
       throw new BadRequest("unknown field '" + e.getPropertyName() + "'; known: " + e.getKnownPropertyIds());

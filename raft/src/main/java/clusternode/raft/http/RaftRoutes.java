@@ -82,7 +82,7 @@ public final class RaftRoutes extends AllDirectives {
 
   private Route withId(byte[] body, String field, java.util.function.Function<String, Route> inner) {
     try {
-      JsonNode json = Json.MAPPER.readTree(body);
+      JsonNode json = Json.readTree(body);
       if (json != null && json.isObject() && json.size() == 1 && json.path(field).isTextual()) {
         return inner.apply(json.get(field).asText());
       }

@@ -404,16 +404,17 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private Behavior<Command> onTransfer(TransferLeadership t) {
     boolean started = core.transferLeadership(t.target());
+    // Not the leader: 503 (ask the leader); the leader refusing the target: the request is wrong (400).
     t.replyTo().tell(started ? Outcome.success(new byte[0])
-        : Outcome.refused(core.role() != Role.LEADER ? "only the leader (" + core.leaderId() + ") can transfer leadership"
-            : t.target() + " is not another voter"));
+        : core.role() != Role.LEADER ? Outcome.refused("only the leader (" + core.leaderId() + ") can transfer leadership")
+        : Outcome.invalid(t.target() + " is not another voter"));
     scheduleFlush();
     return this;
   }
 
   private Behavior<Command> onChangeMembership(ChangeMembership c) {
     if (c.add() != null && !transport.peers().contains(c.add())) {
-      c.replyTo().tell(Outcome.refused(c.add() + " is not among the deployment's peers " + transport.peers().ids()));
+      c.replyTo().tell(Outcome.invalid(c.add() + " is not among the deployment's peers " + transport.peers().ids()));
       return this;
     }
     Proposal p = c.add() != null ? core.proposeAddLearner(c.add()) : core.proposeRemove(c.remove());
@@ -423,8 +424,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       scheduleFlush();
     } else {
       Proposal.Rejected r = (Proposal.Rejected) p;
-      c.replyTo().tell(Outcome.refused("membership change refused: " + r.reason()
-          + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "")));
+      String why = "membership change refused: " + r.reason() + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "");
+      c.replyTo().tell(r.reason() == Proposal.Reason.INVALID_CONFIG_CHANGE ? Outcome.invalid(why) : Outcome.refused(why));
     }
     return this;
   }
