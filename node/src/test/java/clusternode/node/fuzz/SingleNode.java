@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A one-node deployment running Raft, the ledger (ordered by Raft) and gossip in this JVM, with its
+ * A one-node deployment (unless more peers are configured) running Raft, the ledger (ordered by Raft) and gossip in this JVM, with its
  * real HTTP server on 127.0.0.1. Ports come from the ranges reserved for these tests (akka
  * 27901-27920, http 28401-28420).
  */
@@ -30,6 +30,13 @@ final class SingleNode implements AutoCloseable {
   }
 
   static SingleNode start(Path dataDir, int akkaPort, int httpPort, String extraConfig) throws Exception {
+    SingleNode single = startWithoutLeader(dataDir, akkaPort, httpPort, extraConfig);
+    single.awaitLeader();
+    return single;
+  }
+
+  /** Starts the node without waiting for a leader ({@code extraConfig} may add peers that never run). */
+  static SingleNode startWithoutLeader(Path dataDir, int akkaPort, int httpPort, String extraConfig) throws Exception {
     String conf = """
         cluster-node {
           id = n1
@@ -44,10 +51,7 @@ final class SingleNode implements AutoCloseable {
         %s
         """.formatted(TOKEN, dataDir, akkaPort, httpPort, extraConfig);
     NodeConfig config = NodeConfig.fromLayers(ConfigFactory.parseString(conf), "test", ProtocolCatalog.discover());
-    Node node = Node.start(config);
-    SingleNode single = new SingleNode(node, new RawHttp("127.0.0.1", httpPort));
-    single.awaitLeader();
-    return single;
+    return new SingleNode(Node.start(config), new RawHttp("127.0.0.1", httpPort));
   }
 
   /** Waits, with a deadline, until this one-node Raft elected itself. */
