@@ -67,6 +67,7 @@ public final class PbftStorage implements AutoCloseable {
     if (Files.exists(logFile)) {
       byte[] bytes = Files.readAllBytes(logFile);
       ByteBuffer buf = ByteBuffer.wrap(bytes);
+      String fix = "; move the node's data directory aside to rejoin from peers";
       while (buf.remaining() > 0) {
         int start = buf.position();
         if (buf.remaining() < 8) {
@@ -74,22 +75,25 @@ public final class PbftStorage implements AutoCloseable {
         }
         int length = buf.getInt();
         int crc = buf.getInt();
-        if (length < 1 || length > MAX_RECORD_BYTES || buf.remaining() < length) {
-          if (length >= 1 && length <= MAX_RECORD_BYTES) {
-            break; // torn payload at the end
-          }
-          throw new CorruptException("pbft log " + logFile + " is corrupt at byte " + start + " (length " + length
-              + "); move the node's data directory aside to rejoin from peers");
+        if (length < 1 || length > MAX_RECORD_BYTES) {
+          throw new CorruptException("pbft log " + logFile + " is corrupt at byte offset " + start + " (length " + length
+              + ")" + fix);
         }
-        byte[] payload = new byte[length];
-        buf.get(payload);
-        if (crc(payload) != crc) {
-          if (buf.remaining() == 0) {
-            buf.position(start);
-            break; // torn last record
+        boolean complete = buf.remaining() >= length;
+        byte[] payload = complete ? new byte[length] : null;
+        if (complete) {
+          buf.get(payload);
+        }
+        if (!complete || crc(payload) != crc) {
+          // A torn write only ever leaves the last record short or garbled: a verifiable record after
+          // this one means the damage is in the middle, and cutting here would drop what follows.
+          int after = firstVerifiableRecord(bytes, start + 1);
+          if (after >= 0) {
+            throw new CorruptException("pbft log " + logFile + " has a bad record at byte offset " + start
+                + " followed by a valid one at byte offset " + after + fix);
           }
-          throw new CorruptException("pbft log " + logFile + " has a bad checksum at byte " + start
-              + " before its end; move the node's data directory aside to rejoin from peers");
+          buf.position(start);
+          break; // torn tail
         }
         records.add(decode(payload, start));
         validEnd = buf.position();
@@ -191,22 +195,26 @@ public final class PbftStorage implements AutoCloseable {
     ByteBuffer buf = ByteBuffer.wrap(bytes);
     String fix = "; move the node's data directory aside to rejoin from peers";
     if (bytes.length < 12 || buf.getInt() != CHECKPOINT_MAGIC) {
-      throw new CorruptException("pbft checkpoint " + checkpointFile + " is not a checkpoint file" + fix);
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " is not a checkpoint file (bad magic at byte"
+          + " offset 0)" + fix);
     }
     int length = buf.getInt();
     int crc = buf.getInt();
     if (length < 0 || length != buf.remaining()) {
-      throw new CorruptException("pbft checkpoint " + checkpointFile + " is truncated" + fix);
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " is truncated (length " + length
+          + " at byte offset 4, " + buf.remaining() + " bytes follow)" + fix);
     }
     byte[] body = new byte[length];
     buf.get(body);
     if (crc(body) != crc) {
-      throw new CorruptException("pbft checkpoint " + checkpointFile + " has a bad checksum" + fix);
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " has a bad checksum (body at byte offset 12)"
+          + fix);
     }
     try {
       return CBOR.readValue(body, StableCheckpoint.class);
     } catch (IOException | IllegalStateException e) {
-      throw new CorruptException("pbft checkpoint " + checkpointFile + " does not decode: " + e.getMessage() + fix);
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " does not decode at byte offset 12: "
+          + e.getMessage().lines().findFirst().orElse("") + fix);
     }
   }
 
@@ -237,14 +245,32 @@ public final class PbftStorage implements AutoCloseable {
       default -> null;
     };
     if (type == null) {
-      throw new CorruptException("pbft log " + logFile + " has an unknown record type at byte " + at);
+      throw new CorruptException("pbft log " + logFile + " has an unknown record type at byte offset " + at);
     }
     try {
       return CBOR.readValue(payload, 1, payload.length - 1, type);
     } catch (IOException e) {
-      throw new CorruptException("pbft log " + logFile + " has a record that does not decode at byte " + at + ": "
+      throw new CorruptException("pbft log " + logFile + " has a record that does not decode at byte offset " + at + ": "
           + e.getMessage().lines().findFirst().orElse(""));
     }
+  }
+
+  /** Offset of the first position at or after {@code from} where a whole record verifies, or -1. */
+  private static int firstVerifiableRecord(byte[] bytes, int from) {
+    ByteBuffer view = ByteBuffer.wrap(bytes);
+    CRC32C c = new CRC32C();
+    for (int at = from; at + 9 <= bytes.length; at++) {
+      int length = view.getInt(at);
+      if (length < 1 || length > bytes.length - at - 8) {
+        continue;
+      }
+      c.reset();
+      c.update(bytes, at + 8, length);
+      if ((int) c.getValue() == view.getInt(at + 4)) {
+        return at;
+      }
+    }
+    return -1;
   }
 
   private static int crc(byte[] bytes) {

@@ -80,9 +80,27 @@ class PbftStorageTest {
     Files.write(dir.resolve("log"), bytes);
     PbftStorage.CorruptException e = assertThrows(PbftStorage.CorruptException.class,
         () -> PbftStorage.open(dir).recover());
-    assertTrue(e.getMessage().contains("bad checksum"), e.getMessage());
+    assertTrue(e.getMessage().contains("bad record at byte offset 0"), e.getMessage());
 
     Files.write(dir.resolve("checkpoint"), new byte[] {1, 2, 3});
     assertThrows(PbftStorage.CorruptException.class, () -> PbftStorage.open(dir).recover());
+  }
+
+  /** Found by PbftStorageFuzzTest's review: a bad length mid-log looked like a torn tail and cut what followed. */
+  @Test
+  void aBadLengthBeforeTheEndRefusesInsteadOfCuttingTheRecordsAfterIt() throws IOException {
+    try (PbftStorage s = PbftStorage.open(dir)) {
+      s.recover();
+      s.persist(ready(List.of(new LogRecord.PrePrepared(prePrepare(1)), new LogRecord.PrePrepared(prePrepare(2)),
+          new LogRecord.PrePrepared(prePrepare(3))), null));
+    }
+    byte[] bytes = Files.readAllBytes(dir.resolve("log"));
+    int second = 8 + java.nio.ByteBuffer.wrap(bytes).getInt(0);
+    java.nio.ByteBuffer.wrap(bytes).putInt(second, 1_000_000); // longer than the rest of the file
+    Files.write(dir.resolve("log"), bytes);
+    PbftStorage.CorruptException e = assertThrows(PbftStorage.CorruptException.class,
+        () -> PbftStorage.open(dir).recover());
+    assertTrue(e.getMessage().contains("byte offset " + second), e.getMessage());
+    assertEquals(bytes.length, Files.size(dir.resolve("log")), "nothing was cut off");
   }
 }
