@@ -1,11 +1,11 @@
-package clusternode.node.fuzz;
+package clusternode.node.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import clusternode.node.fuzz.BadRequests.Case;
-import clusternode.node.fuzz.BadRequests.Kind;
+import clusternode.node.hardening.BadRequests.Case;
+import clusternode.node.hardening.BadRequests.Kind;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;

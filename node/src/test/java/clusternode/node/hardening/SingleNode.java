@@ -1,4 +1,4 @@
-package clusternode.node.fuzz;
+package clusternode.node.hardening;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package clusternode.node.fuzz;
+package clusternode.node.hardening;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
