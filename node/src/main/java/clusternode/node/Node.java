@@ -16,6 +16,7 @@ import clusternode.protocols.spi.ProtocolInstance;
 import clusternode.protocols.spi.ProtocolProvider;
 import clusternode.protocols.spi.ProtocolStartException;
 import clusternode.protocols.transport.Transport;
+import clusternode.protocols.transport.WireJackson;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -60,7 +61,7 @@ public final class Node implements AutoCloseable {
     JvmMetrics.register(metrics);
     CompletableFuture<Started> started = new CompletableFuture<>();
     ActorSystem<Void> system = ActorSystem.create(guardian(config, metrics, started), PeerDirectory.SYSTEM_NAME,
-        config.config());
+        WireJackson.setup(config.config()));
     try {
       Started s = started.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       HttpApi api = new HttpApi(config, s.transport(), metrics, s.protocols());
