@@ -100,6 +100,35 @@ class NodeConfigTest {
   }
 
   @Test
+  void theFrameSizeIsSetForArteryAndTheInFlightBoundRead() throws IOException {
+    NodeConfig c = NodeConfig.load(file("cluster-node { protocols = [raft], http.max-in-flight-requests = 7\n" + PEERS
+        + "}"), "n1", ProtocolCatalog.discover());
+    assertEquals(1 << 20, c.config().getBytes("akka.remote.artery.advanced.maximum-frame-size"));
+    assertEquals(7, c.maxInFlightRequests());
+  }
+
+  @Test
+  void aRaftBatchLargerThanTheFrameIsRefused() throws IOException {
+    ConfigProblem p = problem("cluster-node { protocols = [raft], transport.max-frame-bytes = 256 KiB\n" + PEERS + "}",
+        "n1");
+    assertEquals("cluster-node.raft.max-bytes-per-append", p.key());
+    assertTrue(p.line().contains("cluster-node.transport.max-frame-bytes"), p.line());
+  }
+
+  @Test
+  void aRaftSnapshotChunkLargerThanTheFrameIsRefused() throws IOException {
+    ConfigProblem p = problem("cluster-node { protocols = [raft], raft.snapshot-chunk-bytes = 1 MiB\n" + PEERS + "}",
+        "n1");
+    assertEquals("cluster-node.raft.snapshot-chunk-bytes", p.key());
+  }
+
+  @Test
+  void aBadInFlightBoundIsNamed() throws IOException {
+    ConfigProblem p = problem("cluster-node { http.max-in-flight-requests = 0\n" + PEERS + "}", "n1");
+    assertEquals("cluster-node.http.max-in-flight-requests", p.key());
+  }
+
+  @Test
   void aMissingKeyIsNamed() throws IOException {
     ConfigProblem p = problem("cluster-node.peers { n1 { host = \"127.0.0.1\", akka-port = 12551 } }", "n1");
     assertEquals("cluster-node.peers.n1.http-port", p.key());
