@@ -45,6 +45,22 @@ class PbftSettingsTest {
   }
 
   @Test
+  void aBatchLargerThanTheFrameIsRefused() throws IOException {
+    Config c = deployment("cluster-node.pbft.max-batch-bytes = 1 MiB");
+    ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(c));
+    assertEquals("cluster-node.pbft.max-batch-bytes", p.key());
+    assertTrue(p.fix().contains("cluster-node.transport.max-frame-bytes"), p.fix());
+  }
+
+  @Test
+  void aFrameTooSmallForOneRequestIsRefused() throws IOException {
+    Config c = deployment("cluster-node.transport.max-frame-bytes = 200 KiB\ncluster-node.pbft { max-batch-bytes = 64 KiB, "
+        + "state-chunk-bytes = 64 KiB }");
+    ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(c));
+    assertTrue(p.key().contains("largest PBFT request"), p.key());
+  }
+
+  @Test
   void everyPeerNeedsAPublicKey() throws IOException {
     Config c = deployment("").withoutPath("cluster-node.pbft.keys.n3");
     ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(c));
