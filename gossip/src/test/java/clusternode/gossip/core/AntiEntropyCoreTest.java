@@ -41,6 +41,22 @@ class AntiEntropyCoreTest {
     return v == null ? 0 : ((PNCounter) v.data()).value();
   }
 
+  /** Found by HTTP fuzzing's review: a write refused as "too many pending" used to be applied here first. */
+  @Test
+  void aWriteRefusedForTooManyPendingRequestsChangesNothing() {
+    AntiEntropyCore a = core("a");
+    for (int i = 0; i < LIMITS.maxPendingRequests(); i++) {
+      a.write(i, "k", PNCounter.EMPTY.addDelta("a.1", 1), List.of("b"), 2, 10); // waits for b, never answered
+    }
+    Versioned before = a.get("k");
+    org.junit.jupiter.api.Assertions.assertThrows(AntiEntropyCore.Busy.class,
+        () -> a.write(99, "k", PNCounter.EMPTY.addDelta("a.1", 1), List.of("b"), 2, 10));
+    org.junit.jupiter.api.Assertions.assertThrows(AntiEntropyCore.Busy.class,
+        () -> a.write(100, "other", PNCounter.EMPTY.addDelta("a.1", 1), List.of("b"), 2, 10));
+    assertEquals(before, a.get("k"), "the refused write was not applied");
+    assertNull(a.get("other"), "nor was the refused write of a new key");
+  }
+
   @Test
   void aDeltaThatAppliesCausallyIsAckedAndCompletesTheWrite() {
     AntiEntropyCore a = core("a");
