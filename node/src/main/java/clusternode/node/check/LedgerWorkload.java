@@ -193,7 +193,9 @@ final class LedgerWorkload implements Workload {
       Set<Long> applied = new HashSet<>();
       for (Peer p : live) {
         try {
-          applied.add(http.get(p, "/health/consensus").json().path("lastApplied").asLong(-1));
+          // Raft says lastApplied, PBFT lastExecuted: either way, the log prefix this replica applied.
+          JsonNode c = http.get(p, "/health/consensus").json();
+          applied.add(c.has("lastApplied") ? c.path("lastApplied").asLong(-1) : c.path("lastExecuted").asLong(-1));
         } catch (IOException | RuntimeException e) {
           applied.add(-1L);
         }

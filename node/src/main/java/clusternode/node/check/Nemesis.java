@@ -23,9 +23,14 @@ import java.util.function.BooleanSupplier;
  */
 final class Nemesis {
   static final List<String> KINDS = List.of("none", "partition-halves", "partition-majority-ring", "isolate-leader",
-      "kill", "pause", "mix");
+      "kill", "pause", "byzantine", "mix");
   private static final List<String> MIXED = List.of("partition-halves", "partition-majority-ring", "isolate-leader",
       "kill", "pause");
+  /**
+   * The PBFT modes the byzantine nemesis cycles its traitor through, primary-only modes first:
+   * the traitor is the primary when the run begins, and stops being it after the first view change.
+   */
+  static final List<String> BYZANTINE_MODES = List.of("slow-primary", "lie", "equivocate", "forge", "flood", "silent");
 
   private final String kind;
   private final LocalCluster cluster;
@@ -39,12 +44,26 @@ final class Nemesis {
   private final Set<Long> seenPids;
   private final Duration quietMin;
   private final Duration faultMin;
+  /** Whether the deployment runs PBFT: then {@code mix} includes byzantine and the leader is the primary. */
+  private final boolean pbft;
+  /**
+   * The one replica the byzantine nemesis makes misbehave, chosen at its first fault and kept for
+   * the run (f = 1 is the smallest PBFT deployment's bound); null until then. The checks judge the
+   * other, honest, replicas only.
+   */
+  private volatile String traitor;
+  private int byzantineFaults;
 
   Nemesis(String kind, LocalCluster cluster, String adminToken, History history, Random random, Set<Long> seenPids,
-      Duration quietMin, Duration faultMin) {
+      Duration quietMin, Duration faultMin, boolean pbft) {
     if (!KINDS.contains(kind)) {
       throw new IllegalArgumentException("unknown nemesis '" + kind + "'; use one of " + KINDS);
     }
+    if (kind.equals("byzantine") && (!pbft || cluster.peers().ids().size() < 4)) {
+      throw new IllegalArgumentException("the byzantine nemesis needs a PBFT deployment of at least 4 replicas "
+          + "(e.g. --config conf/pbft-4.conf)");
+    }
+    this.pbft = pbft;
     this.kind = kind;
     this.cluster = cluster;
     this.admin = new NodeClient(adminToken, Duration.ofSeconds(5));
@@ -65,7 +84,8 @@ final class Nemesis {
       if (!sleepWhile(running, jitter(quietMin))) {
         return;
       }
-      String fault = kind.equals("mix") ? MIXED.get(random.nextInt(MIXED.size())) : kind;
+      List<String> mixed = pbft && ids.size() >= 4 ? withByzantine() : MIXED;
+      String fault = kind.equals("mix") ? mixed.get(random.nextInt(mixed.size())) : kind;
       Runnable heal;
       try {
         heal = inject(fault);
@@ -156,6 +176,17 @@ final class Nemesis {
           paused.remove(p.pid());
         });
       }
+      case "byzantine" -> {
+        if (traitor == null) {
+          traitor = leader().orElse(pick());
+        }
+        String mode = BYZANTINE_MODES.get(byzantineFaults++ % BYZANTINE_MODES.size());
+        String liar = traitor;
+        description = liar + " " + mode + leader().filter(liar::equals).map(p -> " (primary)").orElse(" (backup)");
+        in = begin(fault, description);
+        byzantine(liar, mode);
+        heal = () -> byzantine(liar, "honest");
+      }
       default -> throw new IllegalArgumentException(fault);
     }
     history.append(in.complete(Event.OK, null, null, history.nowNs()));
@@ -189,13 +220,31 @@ final class Nemesis {
     return cuts;
   }
 
+  private List<String> withByzantine() {
+    List<String> l = new ArrayList<>(MIXED);
+    l.add("byzantine");
+    return l;
+  }
+
+  /** The replica ever made byzantine in this run, if any: its own state and answers are not judged. */
+  Optional<String> traitor() {
+    return Optional.ofNullable(traitor);
+  }
+
+  /** Raft: the node that says it leads. PBFT: the primary of the view an honest replica is in. */
   Optional<String> leader() {
     NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
     for (String id : ids) {
+      if (id.equals(traitor)) {
+        continue;
+      }
       try {
         NodeClient.Answer a = http.get(cluster.peers().get(id), "/health/consensus");
         if (a.ok() && a.json().path("role").asText().equals("leader")) {
           return Optional.of(id);
+        }
+        if (pbft && a.ok() && ids.contains(a.json().path("primary").asText())) {
+          return Optional.of(a.json().path("primary").asText());
         }
       } catch (IOException | RuntimeException e) {
         // down or paused: the next
@@ -224,6 +273,19 @@ final class Nemesis {
 
   private void clearFaults() {
     everyNode("DELETE", null);
+  }
+
+  private void byzantine(String id, String mode) {
+    try {
+      NodeClient.Answer a = admin.send(cluster.peers().get(id), "/admin/byzantine", "POST",
+          "{\"mode\":\"" + mode + "\"}");
+      if (!a.ok()) {
+        throw new IllegalStateException("POST /admin/byzantine " + mode + " on " + id + ": " + a.status() + " "
+            + a.body());
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("POST /admin/byzantine " + mode + " on " + id + ": " + e.getMessage(), e);
+    }
   }
 
   private void everyNode(String method, String body) {
@@ -268,10 +330,13 @@ final class Nemesis {
     for (int attempt = 0; ; attempt++) {
       try {
         clearFaults();
+        if (traitor != null) {
+          byzantine(traitor, "honest");
+        }
         break;
       } catch (RuntimeException e) {
         if (attempt >= 20) {
-          problems.add("could not clear the faults: " + e.getMessage());
+          problems.add("could not clear the faults or make every replica honest: " + e.getMessage());
           break;
         }
         RegisterWorkload.sleep(500);
