@@ -27,7 +27,7 @@ public final class CheckCommand implements Callable<Integer> {
 
   @Option(names = "--nemesis", defaultValue = "mix", description = "none, partition-halves, partition-majority-ring, "
       + "isolate-leader, kill, pause, byzantine (PBFT) or mix (default ${DEFAULT-VALUE}; on PBFT mix includes "
-      + "byzantine)")
+      + "byzantine); or faults taken in turn, separated by commas: kill,partition-halves")
   String nemesis;
 
   @Option(names = "--duration", defaultValue = "60", description = "how long the workload runs: seconds, or 90s, 30m, "

@@ -44,9 +44,7 @@ public final class CheckRunner {
       if (!WORKLOADS.contains(workload)) {
         throw new IllegalArgumentException("unknown workload '" + workload + "'; use one of " + WORKLOADS);
       }
-      if (!Nemesis.KINDS.contains(nemesis)) {
-        throw new IllegalArgumentException("unknown nemesis '" + nemesis + "'; use one of " + Nemesis.KINDS);
-      }
+      Nemesis.checkKind(nemesis);
       if (duration.isNegative() || duration.isZero() || duration.toHours() > 48) {
         throw new IllegalArgumentException("--duration must be between 1 s and 48 h");
       }
@@ -59,7 +57,7 @@ public final class CheckRunner {
         throw new IllegalArgumentException("the " + workload + " workload needs " + needed + " in cluster-node.protocols"
             + " of " + deployment + ", which runs " + protocols.names());
       }
-      if (nemesis.equals("byzantine") && !protocols.pbft()) {
+      if (Nemesis.faults(nemesis).contains("byzantine") && !protocols.pbft()) {
         throw new IllegalArgumentException("the byzantine nemesis needs a PBFT deployment (e.g. --config "
             + "conf/pbft-4.conf or --protocol pbft)");
       }

@@ -21,10 +21,11 @@ record CrdtJudgement(String verdict, List<String> details, List<String> witness,
         + "must be present, %d may be", x.counterUpdates(), x.counterAcknowledged(), x.counterMin(), x.counterMax(),
         x.mustContain().size(), x.mayContain().size()));
     details.add(facts.convergedAfterMs() >= 0
-        ? String.format("converged %d ms after the heal (%d polling rounds); final: %s", facts.convergedAfterMs(),
-            facts.rounds(), summary(facts))
+        ? String.format("converged %d ms after the heal (%d ms after it began; %d polling rounds); final: %s",
+            facts.convergedAfterMs(), facts.sinceHealBeganMs(), facts.rounds(), summary(facts))
         : String.format("NOT converged within the bound (%d polling rounds); last: %s", facts.rounds(), summary(facts)));
     results.put("convergedAfterMs", facts.convergedAfterMs());
+    results.put("convergedSinceHealBeganMs", facts.sinceHealBeganMs());
     results.put("pollRounds", facts.rounds());
     results.put("counterAcknowledged", x.counterAcknowledged());
     results.put("counterAllowed", List.of(x.counterMin(), x.counterMax()));

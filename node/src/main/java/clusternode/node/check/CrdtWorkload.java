@@ -37,9 +37,11 @@ final class CrdtWorkload implements Workload {
    *
    * @param convergedAfterMs from the end of the heal to the first round in which every node held
    *     the expected state; -1 if none did within the bound
+   * @param sinceHealBeganMs the same moment, measured from when the final heal began (restarts of
+   *     killed nodes included); -1 if it never came
    */
   record Facts(CrdtCheck.Expectation expectation, List<Observation> last, CrdtCheck.Verdict verdict,
-      long convergedAfterMs, int rounds) {}
+      long convergedAfterMs, long sinceHealBeganMs, int rounds) {}
 
   CrdtWorkload(List<Peer> peers, Duration opTimeout, String writeConsistency, Duration convergeWithin) {
     this.peers = peers;
@@ -124,6 +126,7 @@ final class CrdtWorkload implements Workload {
     List<Observation> last;
     CrdtCheck.Verdict verdict;
     long convergedAfterMs = -1;
+    long sinceHealBeganMs = -1;
     do {
       rounds++;
       last = new ArrayList<>();
@@ -133,12 +136,13 @@ final class CrdtWorkload implements Workload {
       verdict = CrdtCheck.judge(expected, last);
       if (verdict.converged()) {
         convergedAfterMs = (System.nanoTime() - began) / 1_000_000;
+        sinceHealBeganMs = (history.nowNs() - healBeganNs(history)) / 1_000_000;
         break;
       }
       RegisterWorkload.sleep(POLL.toMillis());
     } while (System.nanoTime() < deadline);
     recordFinal(history, last);
-    facts = new Facts(expected, last, verdict, convergedAfterMs, rounds);
+    facts = new Facts(expected, last, verdict, convergedAfterMs, sinceHealBeganMs, rounds);
     List<String> problems = new ArrayList<>();
     for (Observation o : last) {
       if (!o.complete()) {
@@ -146,6 +150,17 @@ final class CrdtWorkload implements Workload {
       }
     }
     return problems;
+  }
+
+  /** When the nemesis began its final heal-all; now if it never did. */
+  private static long healBeganNs(History history) {
+    long at = history.nowNs();
+    for (Event e : history.events()) {
+      if (e.isInvoke() && e.process().equals(Event.NEMESIS) && "heal-all".equals(e.value())) {
+        at = e.timeNs();
+      }
+    }
+    return at;
   }
 
   Facts facts() {

@@ -56,10 +56,8 @@ final class Nemesis {
 
   Nemesis(String kind, LocalCluster cluster, String adminToken, History history, Random random, Set<Long> seenPids,
       Duration quietMin, Duration faultMin, boolean pbft) {
-    if (!KINDS.contains(kind)) {
-      throw new IllegalArgumentException("unknown nemesis '" + kind + "'; use one of " + KINDS);
-    }
-    if (kind.equals("byzantine") && (!pbft || cluster.peers().ids().size() < 4)) {
+    checkKind(kind);
+    if (faults(kind).contains("byzantine") && (!pbft || cluster.peers().ids().size() < 4)) {
       throw new IllegalArgumentException("the byzantine nemesis needs a PBFT deployment of at least 4 replicas "
           + "(e.g. --config conf/pbft-4.conf)");
     }
@@ -75,17 +73,40 @@ final class Nemesis {
     this.faultMin = faultMin;
   }
 
+  /**
+   * A nemesis name: one of {@link #KINDS}, or several faults separated by commas
+   * ({@code kill,partition-halves}), taken in turn so each surely happens in a short run.
+   */
+  static void checkKind(String kind) {
+    if (KINDS.contains(kind)) {
+      return;
+    }
+    for (String f : kind.split(",", -1)) {
+      if (!KINDS.contains(f) || f.equals("mix") || f.equals("none")) {
+        throw new IllegalArgumentException("unknown nemesis '" + kind + "'; use one of " + KINDS
+            + ", or faults in turn separated by commas (kill,partition-halves)");
+      }
+    }
+  }
+
+  /** The faults a nemesis name takes in turn (one for a single fault, the list for a comma list). */
+  static List<String> faults(String kind) {
+    return List.of(kind.split(","));
+  }
+
   /** Faults until {@code running} is false; each fault is healed before the next. */
   void run(BooleanSupplier running) {
     if (kind.equals("none")) {
       return;
     }
+    List<String> inTurn = faults(kind);
+    int turn = 0;
     while (running.getAsBoolean()) {
       if (!sleepWhile(running, jitter(quietMin))) {
         return;
       }
       List<String> mixed = pbft && ids.size() >= 4 ? withByzantine() : MIXED;
-      String fault = kind.equals("mix") ? mixed.get(random.nextInt(mixed.size())) : kind;
+      String fault = kind.equals("mix") ? mixed.get(random.nextInt(mixed.size())) : inTurn.get(turn++ % inTurn.size());
       Runnable heal;
       try {
         heal = inject(fault);

@@ -32,6 +32,9 @@ class CheckCommandTest {
     assertEquals(2, run("--config", CONF, "--workload", "ledger"), "ledger needs the ledger");
     assertEquals(2, run("--config", CONF, "--protocol", "pbft"), "--protocol and --config both");
     assertEquals(2, run("--protocol", "paxos"));
+    assertEquals(2, run("--config", CONF, "--nemesis", "kill,mix"), "mix is not a fault to take in turn");
+    assertEquals(2, run("--config", CONF, "--nemesis", "kill,"));
+    assertEquals(2, run("--config", CONF, "--nemesis", "kill,byzantine"), "byzantine needs PBFT");
     assertEquals(2, run("--config", CONF, "--crdt-write", "some"));
     assertEquals(2, run("--config", CONF, "--converge-within", "0"));
     assertEquals(2, run("--config", CONF, "--duration", "soon"));

@@ -127,13 +127,13 @@ class CrdtCheckTest {
   void theRunVerdictIsInvalidOnEvidenceAndUnknownOnlyWhenANodeWasUnreadable() {
     Expectation x = CrdtCheck.expect(ops());
     List<Observation> lost = List.of(new Observation("n1", 3L, Set.of("a")));
-    assertEquals("INVALID", CrdtJudgement.of(ops(), new CrdtWorkload.Facts(x, lost, CrdtCheck.judge(x, lost), -1, 9))
+    assertEquals("INVALID", CrdtJudgement.of(ops(), new CrdtWorkload.Facts(x, lost, CrdtCheck.judge(x, lost), -1, -1, 9))
         .verdict());
     List<Observation> unreadable = List.of(new Observation("n1", null, null));
     assertEquals("UNKNOWN", CrdtJudgement.of(ops(), new CrdtWorkload.Facts(x, unreadable,
-        CrdtCheck.judge(x, unreadable), -1, 9)).verdict());
+        CrdtCheck.judge(x, unreadable), -1, -1, 9)).verdict());
     List<Observation> good = List.of(new Observation("n1", 3L, Set.of("a", "b")));
-    assertEquals("VALID", CrdtJudgement.of(ops(), new CrdtWorkload.Facts(x, good, CrdtCheck.judge(x, good), 120, 2))
+    assertEquals("VALID", CrdtJudgement.of(ops(), new CrdtWorkload.Facts(x, good, CrdtCheck.judge(x, good), 120, 900, 2))
         .verdict());
   }
 }
