@@ -118,6 +118,9 @@ final class Nemesis {
         heal = () -> {
           continueAll();
           clearFaults();
+          if (traitor != null) {
+            honestAgain(traitor); // a mode change that timed out may still have taken effect
+          }
         };
       }
       try {
@@ -206,7 +209,7 @@ final class Nemesis {
         description = liar + " " + mode + leader().filter(liar::equals).map(p -> " (primary)").orElse(" (backup)");
         in = begin(fault, description);
         byzantine(liar, mode);
-        heal = () -> byzantine(liar, "honest");
+        heal = () -> honestAgain(liar);
       }
       default -> throw new IllegalArgumentException(fault);
     }
@@ -294,6 +297,25 @@ final class Nemesis {
 
   private void clearFaults() {
     everyNode("DELETE", null);
+  }
+
+  /**
+   * Sets {@code id} back to honest, trying again for a while: a loaded replica may not answer the
+   * admin request in time, and a traitor left lying would make every later fault one too many.
+   */
+  private void honestAgain(String id) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (true) {
+      try {
+        byzantine(id, "honest");
+        return;
+      } catch (IllegalStateException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        RegisterWorkload.sleep(500);
+      }
+    }
   }
 
   private void byzantine(String id, String mode) {
