@@ -72,8 +72,6 @@ public final class CheckRunner {
    * @param convergeWithin how long after the heal every node may take to hold the expected state
    */
   public record Crdt(String writeConsistency, Duration convergeWithin) {
-    public static final Crdt DEFAULT = new Crdt("majority", Duration.ofSeconds(30));
-
     public Crdt {
       if (!List.of("local", "majority", "all").contains(writeConsistency)) {
         throw new IllegalArgumentException("--crdt-write must be local, majority or all");
@@ -144,8 +142,8 @@ public final class CheckRunner {
         String traitor = nemesis.traitor().orElse(null);
         List<Peer> honest = peers.stream().filter(p -> !p.id().equals(traitor)).toList();
         if (traitor != null) {
-          out.println("byzantine replica " + traitor + " is left out of the final reads; judging " +
-              honest.stream().map(Peer::id).toList());
+          out.println("byzantine replica " + traitor + " is left out of the final reads; judging "
+              + honest.stream().map(Peer::id).toList());
         }
         problems.addAll(workload.finish(history, honest));
       } catch (Exception e) {
