@@ -26,11 +26,6 @@ final class Nemesis {
       "kill", "pause", "byzantine", "mix");
   private static final List<String> MIXED = List.of("partition-halves", "partition-majority-ring", "isolate-leader",
       "kill", "pause");
-  /**
-   * The PBFT modes the byzantine nemesis cycles its traitor through, primary-only modes first:
-   * the traitor is the primary when the run begins, and stops being it after the first view change.
-   */
-  static final List<String> BYZANTINE_MODES = List.of("slow-primary", "lie", "equivocate", "forge", "flood", "silent");
 
   private final String kind;
   private final LocalCluster cluster;
@@ -46,13 +41,8 @@ final class Nemesis {
   private final Duration faultMin;
   /** Whether the deployment runs PBFT: then {@code mix} includes byzantine and the leader is the primary. */
   private final boolean pbft;
-  /**
-   * The one replica the byzantine nemesis makes misbehave, chosen at its first fault and kept for
-   * the run (f = 1 is the smallest PBFT deployment's bound); null until then. The checks judge the
-   * other, honest, replicas only.
-   */
-  private volatile String traitor;
-  private int byzantineFaults;
+  /** The replica the byzantine faults make misbehave. */
+  private final Traitor traitor;
 
   Nemesis(String kind, LocalCluster cluster, String adminToken, History history, Random random, Set<Long> seenPids,
       Duration quietMin, Duration faultMin, boolean pbft) {
@@ -65,6 +55,7 @@ final class Nemesis {
     this.kind = kind;
     this.cluster = cluster;
     this.admin = new NodeClient(adminToken, Duration.ofSeconds(5));
+    this.traitor = new Traitor(cluster.peers(), admin);
     this.history = history;
     this.random = random;
     this.ids = cluster.peers().ids();
@@ -118,9 +109,7 @@ final class Nemesis {
         heal = () -> {
           continueAll();
           clearFaults();
-          if (traitor != null) {
-            honestAgain(traitor); // a mode change that timed out may still have taken effect
-          }
+          traitor.honestAgain(); // a mode change that timed out may still have taken effect
         };
       }
       try {
@@ -201,15 +190,12 @@ final class Nemesis {
         });
       }
       case "byzantine" -> {
-        if (traitor == null) {
-          traitor = leader().orElse(pick());
-        }
-        String mode = BYZANTINE_MODES.get(byzantineFaults++ % BYZANTINE_MODES.size());
-        String liar = traitor;
-        description = liar + " " + mode + leader().filter(liar::equals).map(p -> " (primary)").orElse(" (backup)");
+        Traitor.Turn turn = traitor.next(() -> leader().orElse(pick()));
+        description = turn.replica() + " " + turn.mode()
+            + leader().filter(turn.replica()::equals).map(p -> " (primary)").orElse(" (backup)");
         in = begin(fault, description);
-        byzantine(liar, mode);
-        heal = () -> honestAgain(liar);
+        traitor.behave(turn);
+        heal = traitor::honestAgain;
       }
       default -> throw new IllegalArgumentException(fault);
     }
@@ -252,14 +238,14 @@ final class Nemesis {
 
   /** The replica ever made byzantine in this run, if any: its own state and answers are not judged. */
   Optional<String> traitor() {
-    return Optional.ofNullable(traitor);
+    return traitor.id();
   }
 
   /** Raft: the node that says it leads. PBFT: the primary of the view an honest replica is in. */
   Optional<String> leader() {
     NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
     for (String id : ids) {
-      if (id.equals(traitor)) {
+      if (traitor.id().filter(id::equals).isPresent()) {
         continue;
       }
       try {
@@ -299,38 +285,6 @@ final class Nemesis {
     everyNode("DELETE", null);
   }
 
-  /**
-   * Sets {@code id} back to honest, trying again for a while: a loaded replica may not answer the
-   * admin request in time, and a traitor left lying would make every later fault one too many.
-   */
-  private void honestAgain(String id) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (true) {
-      try {
-        byzantine(id, "honest");
-        return;
-      } catch (IllegalStateException e) {
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-        RegisterWorkload.sleep(500);
-      }
-    }
-  }
-
-  private void byzantine(String id, String mode) {
-    try {
-      NodeClient.Answer a = admin.send(cluster.peers().get(id), "/admin/byzantine", "POST",
-          "{\"mode\":\"" + mode + "\"}");
-      if (!a.ok()) {
-        throw new IllegalStateException("POST /admin/byzantine " + mode + " on " + id + ": " + a.status() + " "
-            + a.body());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("POST /admin/byzantine " + mode + " on " + id + ": " + e.getMessage(), e);
-    }
-  }
-
   private void everyNode(String method, String body) {
     List<String> failed = new ArrayList<>();
     for (Peer p : cluster.peers().all().values()) {
@@ -357,7 +311,10 @@ final class Nemesis {
     }
   }
 
-  /** Continues every paused node, starts every node that is down, clears every fault plan. */
+  /**
+   * Continues every paused node, starts every node that is down, clears every fault plan, makes
+   * the byzantine replica honest again.
+   */
   List<String> healAll() {
     List<String> problems = new ArrayList<>();
     continueAll();
@@ -373,17 +330,19 @@ final class Nemesis {
     for (int attempt = 0; ; attempt++) {
       try {
         clearFaults();
-        if (traitor != null) {
-          byzantine(traitor, "honest");
-        }
         break;
       } catch (RuntimeException e) {
         if (attempt >= 20) {
-          problems.add("could not clear the faults or make every replica honest: " + e.getMessage());
+          problems.add("could not clear the faults: " + e.getMessage());
           break;
         }
         RegisterWorkload.sleep(500);
       }
+    }
+    try {
+      traitor.honestAgain(); // tries for 20 s itself
+    } catch (RuntimeException e) {
+      problems.add("could not make the byzantine replica honest again: " + e.getMessage());
     }
     Event in = history.append(Event.invoke(Event.NEMESIS, "heal", null, "heal-all", null, null, history.nowNs()));
     history.append(in.complete(problems.isEmpty() ? Event.OK : Event.INFO, null,
