@@ -61,7 +61,7 @@ public final class RaftProvider implements ProtocolProvider {
     RaftReplicated raft = new RaftReplicated(server, context.system().scheduler(), settings.requestTimeout());
     context.provide(RaftServer.NAME, raft);
     RaftRoutes raftRoutes = new RaftRoutes(raft, context.require(PeerMonitor.NAME, PeerMonitorProvider.Instance.class));
-    Route routes = Directives.concat(new KvRoutes(raft, maxKvOpBytes(settings)).routes(), raftRoutes.routes());
+    Route routes = Directives.concat(new KvRoutes(raft, settings.maxCommandBytes()).routes(), raftRoutes.routes());
     return new ProtocolInstance() {
       @Override
       public Optional<Route> routes() {
@@ -78,11 +78,6 @@ public final class RaftProvider implements ProtocolProvider {
         return raft.status().thenApply(s -> s);
       }
     };
-  }
-
-  /** A KV operation travels in one log entry with its session header (client id up to 128 bytes). */
-  private static int maxKvOpBytes(RaftSettings settings) {
-    return (int) Math.min(Integer.MAX_VALUE, settings.core().maxBytesPerAppend() - 512);
   }
 
   @Override

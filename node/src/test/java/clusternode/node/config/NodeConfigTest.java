@@ -103,13 +103,13 @@ class NodeConfigTest {
   void theFrameSizeIsSetForArteryAndTheInFlightBoundRead() throws IOException {
     NodeConfig c = NodeConfig.load(file("cluster-node { protocols = [raft], http.max-in-flight-requests = 7\n" + PEERS
         + "}"), "n1", ProtocolCatalog.discover());
-    assertEquals(1 << 20, c.config().getBytes("akka.remote.artery.advanced.maximum-frame-size"));
+    assertEquals(256 * 1024, c.config().getBytes("akka.remote.artery.advanced.maximum-frame-size"));
     assertEquals(7, c.maxInFlightRequests());
   }
 
   @Test
   void aRaftBatchLargerThanTheFrameIsRefused() throws IOException {
-    ConfigProblem p = problem("cluster-node { protocols = [raft], transport.max-frame-bytes = 256 KiB\n" + PEERS + "}",
+    ConfigProblem p = problem("cluster-node { protocols = [raft], transport.max-frame-bytes = 128 KiB\n" + PEERS + "}",
         "n1");
     assertEquals("cluster-node.raft.max-bytes-per-append", p.key());
     assertTrue(p.line().contains("cluster-node.transport.max-frame-bytes"), p.line());

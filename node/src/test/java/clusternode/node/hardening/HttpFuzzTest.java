@@ -58,8 +58,8 @@ class HttpFuzzTest {
     node.ok("POST", "/crdt/counters/c", "{\"delta\":5}");
     node.ok("POST", "/crdt/sets/s", "{\"add\":\"x\"}");
     node.ok("POST", "/crdt/registers/r", "{\"value\":\"v\"}");
-    // The KV op limit the node derives from max-bytes-per-append (RaftProvider keeps 512 bytes for the header).
-    generator = new BadRequests(MAX_REQUEST_BYTES, MAX_BYTES_PER_APPEND - 512, SingleNode.TOKEN);
+    // The KV op limit the node derives from max-bytes-per-append (RaftSettings.maxCommandBytes keeps 1152 for headers).
+    generator = new BadRequests(MAX_REQUEST_BYTES, MAX_BYTES_PER_APPEND - 1152, SingleNode.TOKEN);
   }
 
   @AfterAll

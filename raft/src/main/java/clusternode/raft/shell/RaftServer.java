@@ -278,7 +278,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     } else {
       Proposal.Rejected r = (Proposal.Rejected) p;
       if (r.reason() == Proposal.Reason.TOO_LARGE) {
-        reply.accept(Outcome.invalid("the command is larger than cluster-node.raft.max-bytes-per-append"));
+        reply.accept(Outcome.invalid("a command of " + entry.length + " bytes is larger than this deployment's Raft entries ("
+            + settings.core().maxBytesPerAppend() + " bytes, cluster-node.raft.max-bytes-per-append)"));
         return;
       }
       if (r.reason() == Proposal.Reason.TOO_MANY_UNCOMMITTED) {

@@ -48,6 +48,8 @@ public record RaftSettings(
     } catch (IllegalArgumentException e) {
       throw new ConfigProblem(PATH, e.getMessage(), "fix the timeouts and limits under " + PATH);
     }
+    // Akka drops a message larger than its frame (logging it, nothing more); a follower that needs
+    // that AppendEntries or snapshot chunk would then never catch up. Refuse such settings at start.
     FrameLimit.requireFits(config, PATH + ".max-bytes-per-append", core.maxBytesPerAppend());
     FrameLimit.requireFits(config, PATH + ".snapshot-chunk-bytes", core.snapshotChunkBytes());
     Duration timeout = c.getDuration("request-timeout");
@@ -58,6 +60,14 @@ public record RaftSettings(
     }
     return new RaftSettings(tick, core, timeout, positive(c, "max-pending-requests"),
         positive(c, "snapshot-every-entries"), c.getBytes("segment-bytes"), positive(c, "session-max-idle-entries"));
+  }
+
+  /**
+   * The largest state machine command a client may send: one log entry holds it together with
+   * the session header and the machine's name ({@link ClientCommand}).
+   */
+  public int maxCommandBytes() {
+    return (int) core.maxBytesPerAppend() - ClientCommand.MAX_CLIENT_ID_BYTES - 1024;
   }
 
   private static int ticks(Config c, String key, Duration tick) {
