@@ -29,7 +29,7 @@ public final class FrameLimit {
     long frame = frameBytes(config);
     if (payloadBytes + HEADROOM_BYTES > frame) {
       throw new ConfigProblem(key, payloadBytes + " bytes do not fit one message of " + KEY + " = " + frame
-          + " bytes with " + HEADROOM_BYTES / 1024 + " KiB to spare",
+          + " bytes (Artery's maximum-frame-size) with " + HEADROOM_BYTES / 1024 + " KiB to spare",
           "lower " + key + " to at most " + Math.max(0, frame - HEADROOM_BYTES) + " bytes or raise " + KEY);
     }
   }

@@ -134,7 +134,7 @@ class RaftCatchUpTest {
 
     Config biggerFrame = ConfigFactory.parseString("""
         cluster-node.raft.max-bytes-per-append = 1 MiB
-        akka.remote.artery.advanced.maximum-frame-size = 2 MiB
+        cluster-node.transport.max-frame-bytes = 2 MiB
         """).withFallback(ConfigFactory.load());
     assertEquals(1 << 20, RaftSettings.fromConfig(biggerFrame, peers).core().maxBytesPerAppend());
   }
