@@ -373,12 +373,16 @@ public final class PbftCore {
     }
   }
 
-  /** The primary batches what waits into pre-prepares, within the window (§4.2, batching as in §5.1). */
+  /**
+   * The primary batches what waits into pre-prepares, within the window (§4.2, batching as in
+   * §5.1), and with at most {@code maxInFlightBatches} of its own proposals not yet executed: while
+   * they are in flight, new requests accumulate into the next batch (pipelining with a window).
+   */
   private void propose() {
     if (!active || !isPrimary() || mode == Byzantine.SILENT) {
       return;
     }
-    while (nextSeq <= lowWater + config.logWindow()) {
+    while (nextSeq <= lowWater + config.logWindow() && nextSeq - 1 - lastExecuted < config.maxInFlightBatches()) {
       List<Request> batch = new ArrayList<>();
       long oldest = Long.MAX_VALUE;
       long bytes = 0;

@@ -17,7 +17,6 @@ import clusternode.pbft.core.Ready;
 import clusternode.pbft.core.Recovered;
 import clusternode.protocols.statemachine.StateMachines;
 import clusternode.protocols.transport.Transport;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -28,9 +27,12 @@ import java.util.Random;
 /**
  * A PBFT replica and this node's PBFT client, as one actor: a thin shell around {@link PbftCore}
  * and {@link PbftClient}. It owns the tick timer, the disk ({@link PbftStorage}) and the
- * Transport. For each {@link Ready}: persist with one fsync, then send, then hand results to the
- * waiting callers (etcd's Ready contract). Work is drained once the mailbox has been worked
- * through ({@link Flush}), so many requests share one pre-prepare and one fsync.
+ * Transport. For each {@link Ready}: persist, then send, then hand results to the waiting callers
+ * (etcd's Ready contract). A Ready with records goes to the disk thread ({@link PbftDiskWriter}),
+ * which group-commits whatever is queued with one fsync and only then sends that Ready's messages;
+ * a Ready without records is sent at once unless earlier ones are still on their way to disk
+ * (its messages, e.g. a retransmitted prepare, may rest on them). Work is drained once the mailbox
+ * has been worked through ({@link Flush}), so many requests share one pre-prepare.
  */
 public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   public static final String NAME = "pbft";
@@ -53,6 +55,14 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
 
   private enum Flush implements Command { INSTANCE }
 
+  /** The disk thread made {@code what} durable and sent its messages. */
+  private record Persisted(PbftDiskWriter.Persisted what) implements Command {}
+
+  /** The local replica's reply to the local client, sent by the disk thread after the fsync. */
+  private record LocalReply(PbftMessage.Reply reply) implements Command {}
+
+  private record DiskFailed(Exception cause) implements Command {}
+
   private record Waiting(Submit submit, long deadlineTick, long startedNanos) {}
 
   private final Transport transport;
@@ -62,6 +72,11 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   private final StateMachines machines;
   private final PbftCore core;
   private final PbftClient client;
+  private final PbftDiskWriter disk;
+  /** Our own address, for the disk thread, which must not touch the actor context. */
+  private final ActorRef<Command> selfRef;
+  /** Readys handed to the disk thread and not yet reported persisted. */
+  private long onTheWayToDisk;
   private final Map<Long, Waiting> inFlight = new HashMap<>();
   private final Deque<Waiting> queued = new ArrayDeque<>();
   private volatile PbftStatus published;
@@ -85,6 +100,10 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
         System.currentTimeMillis() * 1000);
     this.published = core.status();
     metrics.watch(() -> published);
+    metrics.watchCrypto(crypto, storage);
+    this.selfRef = context.getSelf();
+    this.disk = new PbftDiskWriter("pbft-disk-" + self, storage, this::sendAll,
+        p -> selfRef.tell(new Persisted(p)), e -> selfRef.tell(new DiskFailed(e)));
     transport.register(NAME, context.messageAdapter(Object.class, Inbound::new));
     context.getLog().info("pbft {} recovered: view {}, checkpoint {}, {} log records, executed up to {}", self,
         core.view(), recovered.checkpoint() == null ? 0 : recovered.checkpoint().seq(), recovered.records().size(),
@@ -117,6 +136,17 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
         .onMessage(SetByzantine.class, this::onSetByzantine)
         .onMessageEquals(Tick.INSTANCE, this::onTick)
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
+        .onMessage(Persisted.class, this::onPersisted)
+        .onMessage(LocalReply.class, m -> {
+          onReply(m.reply());
+          scheduleFlush();
+          return this;
+        })
+        .onMessage(DiskFailed.class, f -> fatal(f.cause()))
+        .onSignal(akka.actor.typed.PostStop.class, s -> {
+          disk.close();
+          return this;
+        })
         .build();
   }
 
@@ -249,17 +279,11 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
       if (rd.isEmpty() && !local) {
         break;
       }
-      persist(rd);
-      for (Outbound o : rd.messages()) {
-        String node = o.to().contains("/") ? settings.core().clientNode(o.to()) : o.to();
-        if (node == null) {
-          continue;
-        }
-        if (node.equals(transport.selfId()) && o.message() instanceof PbftMessage.Reply reply) {
-          onReply(reply);
-        } else {
-          transport.send(node, NAME, o.message());
-        }
+      if (rd.records().isEmpty() && rd.stableCheckpoint() == null && onTheWayToDisk == 0) {
+        sendAll(rd.messages()); // promises nothing new, and nothing older is still unwritten
+      } else {
+        onTheWayToDisk++;
+        disk.submit(rd);
       }
       for (Executed e : rd.executed()) {
         metrics.executed(e.batch().size());
@@ -269,16 +293,45 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
     published = core.status();
   }
 
-  private void persist(Ready rd) {
-    long started = System.nanoTime();
-    try {
-      storage.persist(rd);
-    } catch (IOException e) {
-      // A replica that cannot keep its promises must stop rather than send them.
-      throw new IllegalStateException("pbft storage failed: " + e.getMessage(), e);
-    }
-    if (!rd.records().isEmpty() || rd.stableCheckpoint() != null) {
-      metrics.persisted(System.nanoTime() - started);
+  /**
+   * Sends a Ready's messages; called on the actor thread or, after the fsync, on the disk thread.
+   * The local replica's replies to the local client come back to the actor as {@link LocalReply}.
+   */
+  private void sendAll(java.util.List<Outbound> messages) {
+    for (Outbound o : messages) {
+      String node = o.to().contains("/") ? settings.core().clientNode(o.to()) : o.to();
+      if (node == null) {
+        continue;
+      }
+      if (node.equals(transport.selfId()) && o.message() instanceof PbftMessage.Reply reply) {
+        selfRef.tell(new LocalReply(reply));
+      } else {
+        transport.send(node, NAME, o.message());
+      }
     }
   }
+
+  private Behavior<Command> onPersisted(Persisted p) {
+    onTheWayToDisk -= p.what().readies();
+    if (p.what().records() > 0) {
+      metrics.persisted(p.what().nanos(), p.what().readies(), p.what().records());
+    }
+    return this;
+  }
+
+  private Behavior<Command> fatal(Exception cause) {
+    // A replica that cannot keep its promises must stop rather than send them.
+    getContext().getLog().error("pbft {} stops the node: its log cannot be written: {}", transport.selfId(),
+        cause.getMessage(), cause);
+    inFlight.values().forEach(w -> w.submit().replyTo().tell(Outcome.failure("the node is stopping; outcome unknown")));
+    inFlight.clear();
+    queued.forEach(w -> w.submit().replyTo().tell(Outcome.failure("the node is stopping")));
+    queued.clear();
+    akka.actor.CoordinatedShutdown.get(akka.actor.typed.javadsl.Adapter.toClassic(getContext().getSystem()))
+        .runAll(new PbftStorageFailure());
+    return Behaviors.stopped();
+  }
+
+  /** The shutdown reason when the PBFT disk fails: the node must not go on without it. */
+  public static final class PbftStorageFailure implements akka.actor.CoordinatedShutdown.Reason {}
 }

@@ -40,7 +40,8 @@ final class PbftSimulation {
     for (int i = 1; i <= n; i++) {
       ids.add("n" + i);
     }
-    return new PbftConfig(ids, CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL, 40, 4, 8, 4, 2, 48, 64);
+    // Two pre-prepares in flight, as the node's default: the pipeline bound is exercised too.
+    return new PbftConfig(ids, CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL, 40, 4, 8, 4, 2, 48, 64, 2);
   }
 
   private record Event(long at, long order, String from, String to, PbftMessage message) {}
