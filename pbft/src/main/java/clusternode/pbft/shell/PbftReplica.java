@@ -58,8 +58,8 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   /** The disk thread made {@code what} durable and sent its messages. */
   private record Persisted(PbftDiskWriter.Persisted what) implements Command {}
 
-  /** The local replica's reply to the local client, sent by the disk thread after the fsync. */
-  private record LocalReply(PbftMessage.Reply reply) implements Command {}
+  /** The local replica's reply (a Reply or Replies) to the local client, sent by the disk thread after the fsync. */
+  private record LocalReply(PbftMessage reply) implements Command {}
 
   private record DiskFailed(Exception cause) implements Command {}
 
@@ -138,7 +138,7 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
         .onMessageEquals(Flush.INSTANCE, this::onFlush)
         .onMessage(Persisted.class, this::onPersisted)
         .onMessage(LocalReply.class, m -> {
-          onReply(m.reply());
+          onReplyMessage(m.reply());
           scheduleFlush();
           return this;
         })
@@ -151,8 +151,8 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   }
 
   private Behavior<Command> onInbound(Inbound in) {
-    if (in.payload() instanceof PbftMessage.Reply reply) {
-      onReply(reply);
+    if (in.payload() instanceof PbftMessage.Reply || in.payload() instanceof PbftMessage.Replies) {
+      onReplyMessage((PbftMessage) in.payload());
     } else if (in.payload() instanceof PbftMessage m) {
       core.step(m);
     } else {
@@ -240,21 +240,28 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
     }
   }
 
-  private void onReply(PbftMessage.Reply reply) {
+  private void onReplyMessage(PbftMessage message) {
     int rejectedBefore = client.rejectedReplies();
-    PbftClient.Completed done = client.onReply(reply);
+    java.util.List<PbftClient.Completed> completed;
+    if (message instanceof PbftMessage.Replies replies) {
+      completed = client.onReplies(replies);
+    } else {
+      PbftClient.Completed done = client.onReply((PbftMessage.Reply) message);
+      completed = done == null ? java.util.List.of() : java.util.List.of(done);
+    }
     if (client.rejectedReplies() > rejectedBefore) {
       metrics.rejected("bad-reply");
     }
-    if (done == null) {
-      return;
+    for (PbftClient.Completed done : completed) {
+      Waiting w = inFlight.remove(done.handle());
+      if (w != null) {
+        metrics.completed(System.nanoTime() - w.startedNanos());
+        w.submit().replyTo().tell(Outcome.success(done.result()));
+      }
     }
-    Waiting w = inFlight.remove(done.handle());
-    if (w != null) {
-      metrics.completed(System.nanoTime() - w.startedNanos());
-      w.submit().replyTo().tell(Outcome.success(done.result()));
+    if (!completed.isEmpty()) {
+      startQueued();
     }
-    startQueued();
   }
 
   private void startQueued() {
@@ -303,8 +310,9 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
       if (node == null) {
         continue;
       }
-      if (node.equals(transport.selfId()) && o.message() instanceof PbftMessage.Reply reply) {
-        selfRef.tell(new LocalReply(reply));
+      if (node.equals(transport.selfId())
+          && (o.message() instanceof PbftMessage.Reply || o.message() instanceof PbftMessage.Replies)) {
+        selfRef.tell(new LocalReply(o.message()));
       } else {
         transport.send(node, NAME, o.message());
       }

@@ -238,12 +238,16 @@ final class PbftSimulation {
       }
       if (ev.to.contains("/")) {
         PbftClient client = clients.get(toNode);
+        List<PbftClient.Completed> done = List.of();
         if (client != null && ev.message instanceof Reply r) {
-          PbftClient.Completed done = client.onReply(r);
-          if (done != null) {
-            completed++;
-            accepted.put(r.client() + "@" + r.timestamp(), done.result());
-          }
+          PbftClient.Completed one = client.onReply(r);
+          done = one == null ? List.of() : List.of(one);
+        } else if (client != null && ev.message instanceof PbftMessage.Replies rs) {
+          done = client.onReplies(rs);
+        }
+        for (PbftClient.Completed c : done) {
+          completed++;
+          accepted.put(c.client() + "@" + c.timestamp(), c.result());
         }
         continue;
       }
