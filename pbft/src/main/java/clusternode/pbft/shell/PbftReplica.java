@@ -30,8 +30,9 @@ import java.util.Random;
  * Transport. For each {@link Ready}: persist, then send, then hand results to the waiting callers
  * (etcd's Ready contract). A Ready with records goes to the disk thread ({@link PbftDiskWriter}),
  * which group-commits whatever is queued with one fsync and only then sends that Ready's messages;
- * a Ready without records is sent at once unless earlier ones are still on their way to disk
- * (its messages, e.g. a retransmitted prepare, may rest on them). Work is drained once the mailbox
+ * a Ready without records (or with only commit records, {@link #promisesNothing}) is sent at once
+ * unless earlier ones are still on their way to disk (its messages, e.g. a retransmitted prepare,
+ * may rest on them). Work is drained once the mailbox
  * has been worked through ({@link Flush}), so many requests share one pre-prepare.
  */
 public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
