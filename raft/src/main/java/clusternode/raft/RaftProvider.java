@@ -61,7 +61,7 @@ public final class RaftProvider implements ProtocolProvider {
     RaftReplicated raft = new RaftReplicated(server, context.system().scheduler(), settings.requestTimeout());
     context.provide(RaftServer.NAME, raft);
     RaftRoutes raftRoutes = new RaftRoutes(raft, context.require(PeerMonitor.NAME, PeerMonitorProvider.Instance.class));
-    Route routes = Directives.concat(new KvRoutes(raft, Integer.MAX_VALUE).routes(), raftRoutes.routes());
+    Route routes = Directives.concat(new KvRoutes(raft, settings.maxCommandBytes()).routes(), raftRoutes.routes());
     return new ProtocolInstance() {
       @Override
       public Optional<Route> routes() {

@@ -21,19 +21,34 @@ import picocli.CommandLine.Option;
 public final class CheckCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)?");
 
-  @Option(names = "--workload", defaultValue = "register", description = "register or ledger (default ${DEFAULT-VALUE})")
+  @Option(names = "--workload", defaultValue = "register", description = "register, ledger or crdt "
+      + "(default ${DEFAULT-VALUE})")
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "mix", description = "none, partition-halves, partition-majority-ring, "
-      + "isolate-leader, kill, pause or mix (default ${DEFAULT-VALUE})")
+      + "isolate-leader, kill, pause, byzantine (PBFT) or mix (default ${DEFAULT-VALUE}; on PBFT mix includes "
+      + "byzantine); or faults taken in turn, separated by commas: kill,partition-halves")
   String nemesis;
 
   @Option(names = "--duration", defaultValue = "60", description = "how long the workload runs: seconds, or 90s, 30m, "
       + "2h (default ${DEFAULT-VALUE})")
   String duration;
 
-  @Option(names = "--config", defaultValue = "conf/default.conf", description = "deployment file (default ${DEFAULT-VALUE})")
+  @Option(names = "--config", description = "deployment file (default conf/default.conf; conf/pbft-4.conf with "
+      + "--protocol pbft)")
   Path config;
+
+  @Option(names = "--protocol", description = "pbft: run against conf/pbft-4.conf (the same as --config "
+      + "conf/pbft-4.conf)")
+  String protocol;
+
+  @Option(names = "--crdt-write", defaultValue = "majority", description = "crdt workload: local, majority or all "
+      + "replicas hold a write before it is acknowledged (default ${DEFAULT-VALUE})")
+  String crdtWrite;
+
+  @Option(names = "--converge-within", defaultValue = "30", description = "crdt workload: seconds after the heal "
+      + "within which every node must hold the expected state (default ${DEFAULT-VALUE})")
+  String convergeWithin;
 
   @Option(names = "--seed", description = "seed of the clients' and the nemesis's choices (default: random, printed)")
   Long seed;
@@ -62,14 +77,15 @@ public final class CheckCommand implements Callable<Integer> {
       if (opTimeoutSeconds < 1 || maxSearchSteps < 1) {
         throw new IllegalArgumentException("--op-timeout and --max-search-steps must be positive");
       }
-      Path deployment = ProjectPaths.resolveConfig(config);
+      Path deployment = ProjectPaths.resolveConfig(deployment());
       if (!Files.isRegularFile(deployment)) {
         throw new IllegalArgumentException("no deployment file " + deployment);
       }
       options = new CheckRunner.Options(workload, nemesis, parseDuration(duration), deployment, s, clients,
           Duration.ofSeconds(opTimeoutSeconds), runDir, ProjectPaths.jar(),
           new Linearizability.Limits(maxSearchSteps, Linearizability.Limits.DEFAULT.maxStates(),
-              Linearizability.Limits.DEFAULT.maxMinimizeChecks()));
+              Linearizability.Limits.DEFAULT.maxMinimizeChecks()),
+          new CheckRunner.Crdt(crdtWrite, parseDuration(convergeWithin)));
     } catch (IllegalArgumentException | IllegalStateException e) {
       System.err.println("error: " + e.getMessage());
       return CheckRunner.EXIT_BAD_ARGUMENTS;
@@ -85,10 +101,23 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
+  private Path deployment() {
+    if (protocol == null) {
+      return config != null ? config : Path.of("conf/default.conf");
+    }
+    if (!protocol.equals("pbft") && !protocol.equals("raft")) {
+      throw new IllegalArgumentException("--protocol must be raft or pbft");
+    }
+    if (config != null) {
+      throw new IllegalArgumentException("give --protocol or --config, not both");
+    }
+    return Path.of(protocol.equals("pbft") ? "conf/pbft-4.conf" : "conf/default.conf");
+  }
+
   static Duration parseDuration(String text) {
     Matcher m = DURATION.matcher(text.strip());
     if (!m.matches()) {
-      throw new IllegalArgumentException("--duration: '" + text + "' is not N, Ns, Nm or Nh");
+      throw new IllegalArgumentException("duration '" + text + "' is not N, Ns, Nm or Nh");
     }
     long n = Long.parseLong(m.group(1));
     String unit = m.group(2) == null ? "s" : m.group(2);

@@ -37,21 +37,47 @@ public final class CheckRunner {
 
   /** What to run. */
   public record Options(String workload, String nemesis, Duration duration, Path deployment, long seed, int clients,
-      Duration opTimeout, Path runDir, Path jar, Linearizability.Limits limits) {
+      Duration opTimeout, Path runDir, Path jar, Linearizability.Limits limits, Crdt crdt) {
+    public static final List<String> WORKLOADS = List.of("register", "ledger", "crdt");
+
     public Options {
-      if (!workload.equals("register") && !workload.equals("ledger")) {
-        throw new IllegalArgumentException("unknown workload '" + workload + "'; use register or ledger "
-            + "(crdt waits for gossip)");
+      if (!WORKLOADS.contains(workload)) {
+        throw new IllegalArgumentException("unknown workload '" + workload + "'; use one of " + WORKLOADS);
       }
-      if (!Nemesis.KINDS.contains(nemesis)) {
-        throw new IllegalArgumentException("unknown nemesis '" + nemesis + "'; use one of " + Nemesis.KINDS
-            + " (byzantine waits for PBFT)");
-      }
+      Nemesis.checkKind(nemesis);
       if (duration.isNegative() || duration.isZero() || duration.toHours() > 48) {
         throw new IllegalArgumentException("--duration must be between 1 s and 48 h");
       }
       if (clients < 1 || clients > 64) {
         throw new IllegalArgumentException("--clients must be 1-64");
+      }
+      Deployment.Protocols protocols = Deployment.protocols(deployment);
+      String needed = protocols.missingFor(workload);
+      if (needed != null) {
+        throw new IllegalArgumentException("the " + workload + " workload needs " + needed + " in cluster-node.protocols"
+            + " of " + deployment + ", which runs " + protocols.names());
+      }
+      if (Nemesis.faults(nemesis).contains("byzantine") && !protocols.pbft()) {
+        throw new IllegalArgumentException("the byzantine nemesis needs a PBFT deployment (e.g. --config "
+            + "conf/pbft-4.conf or --protocol pbft)");
+      }
+    }
+  }
+
+  /**
+   * The crdt workload's settings.
+   *
+   * @param writeConsistency {@code local}, {@code majority} or {@code all}: replicas that must hold a
+   *     write before it is acknowledged
+   * @param convergeWithin how long after the heal every node may take to hold the expected state
+   */
+  public record Crdt(String writeConsistency, Duration convergeWithin) {
+    public Crdt {
+      if (!List.of("local", "majority", "all").contains(writeConsistency)) {
+        throw new IllegalArgumentException("--crdt-write must be local, majority or all");
+      }
+      if (convergeWithin.isNegative() || convergeWithin.isZero() || convergeWithin.toMinutes() > 60) {
+        throw new IllegalArgumentException("--converge-within must be between 1 s and 60 min");
       }
     }
   }
@@ -77,6 +103,8 @@ public final class CheckRunner {
     Set<Long> seenPids = ConcurrentHashMap.newKeySet();
     Workload workload;
     LedgerWorkload ledger = null;
+    CrdtWorkload crdt = null;
+    boolean pbft = Deployment.protocols(options.deployment()).pbft();
     try (PrintStream launcherLog = new PrintStream(Files.newOutputStream(runDir.resolve("launcher.log")), true,
         StandardCharsets.UTF_8)) {
       LocalCluster cluster = LocalCluster.of(new ClusterDir(runDir.resolve("cluster")), options.deployment(),
@@ -84,6 +112,10 @@ public final class CheckRunner {
       List<Peer> peers = List.copyOf(cluster.peers().all().values());
       if (options.workload().equals("register")) {
         workload = new RegisterWorkload(peers, options.opTimeout());
+      } else if (options.workload().equals("crdt")) {
+        crdt = new CrdtWorkload(peers, options.opTimeout(), options.crdt().writeConsistency(),
+            options.crdt().convergeWithin());
+        workload = crdt;
       } else {
         ledger = new LedgerWorkload(peers, options.opTimeout(), Long.toString(options.seed() & 0xffff, 36));
         workload = ledger;
@@ -99,14 +131,21 @@ public final class CheckRunner {
         }
         String token = cluster.dir().adminToken(false);
         nemesis = new Nemesis(options.nemesis(), cluster, token, history, new Random(random.nextLong()), seenPids,
-            Duration.ofSeconds(2), Duration.ofSeconds(4));
+            Duration.ofSeconds(2), Duration.ofSeconds(4), pbft);
         workload.setup(history);
         out.printf("running for %d s ...%n", options.duration().toSeconds());
         runPhase(workload, nemesis, history, random);
         out.println("healing, then reading the final state ...");
         problems.addAll(nemesis.healAll());
         rememberPids(cluster, seenPids);
-        problems.addAll(workload.finish(history, peers));
+        // A replica the byzantine nemesis made lie is judged by nobody: only honest replicas are read.
+        String traitor = nemesis.traitor().orElse(null);
+        List<Peer> honest = peers.stream().filter(p -> !p.id().equals(traitor)).toList();
+        if (traitor != null) {
+          out.println("byzantine replica " + traitor + " is left out of the final reads; judging "
+              + honest.stream().map(Peer::id).toList());
+        }
+        problems.addAll(workload.finish(history, honest));
       } catch (Exception e) {
         problems.add("the run failed: " + e);
       } finally {
@@ -127,7 +166,7 @@ public final class CheckRunner {
     } finally {
       history.close();
     }
-    return judge(runDir, history, ledger, problems);
+    return judge(runDir, history, ledger, crdt, problems);
   }
 
   private void runPhase(Workload workload, Nemesis nemesis, History history, Random random)
@@ -169,7 +208,8 @@ public final class CheckRunner {
   }
 
   /** Checks the recorded history; writes results.json and report.html; prints the verdict. */
-  int judge(Path runDir, History history, LedgerWorkload ledger, List<String> problems) throws IOException {
+  int judge(Path runDir, History history, LedgerWorkload ledger, CrdtWorkload crdt, List<String> problems)
+      throws IOException {
     List<Operation> ops = history.operations();
     long t0 = System.nanoTime();
     String verdict;
@@ -177,7 +217,13 @@ public final class CheckRunner {
     List<String> witness = List.of();
     Set<Integer> violating = new HashSet<>();
     Map<String, Object> results = new LinkedHashMap<>();
-    if (ledger == null) {
+    if (crdt != null) {
+      CrdtJudgement j = CrdtJudgement.of(ops, crdt.facts());
+      verdict = j.verdict();
+      details.addAll(j.details());
+      witness = j.witness();
+      results.putAll(j.results());
+    } else if (ledger == null) {
       Linearizability.Result r = Linearizability.check(ops, options.limits());
       verdict = r.verdict().name();
       details.add("linearizability: " + r.explanation() + "; " + r.steps() + " search steps; per key " + r.perKey());
@@ -231,7 +277,7 @@ public final class CheckRunner {
 
     summary.forEach(out::println);
     if (!witness.isEmpty()) {
-      out.println(ledger == null ? "smallest failing sub-history:" : "violations:");
+      out.println(ledger == null && crdt == null ? "smallest failing sub-history:" : "violations:");
       witness.forEach(l -> out.println("  " + l));
     }
     out.printf("verdict: %s  (history.jsonl, results.json, report.html in %s)%n", verdict, runDir);

@@ -63,7 +63,7 @@ public final class History {
       }
       b.append(String.format("  [%.3f s, %s]  %s", invoke.timeNs() / 1e9,
           returnNs() == Long.MAX_VALUE ? "never" : String.format("%.3f s", returnNs() / 1e9), type()));
-      if (completion != null && (invoke.f().equals("read") || Event.MISMATCH.equals(completion.error()))) {
+      if (completion != null && (invoke.f().endsWith("read") || Event.MISMATCH.equals(completion.error()))) {
         b.append(" -> ").append(show(completion.result()));
       }
       if (completion != null && completion.error() != null && !Event.MISMATCH.equals(completion.error())) {

@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  */
 final class Nemesis {
   static final List<String> KINDS = List.of("none", "partition-halves", "partition-majority-ring", "isolate-leader",
-      "kill", "pause", "mix");
+      "kill", "pause", "byzantine", "mix");
   private static final List<String> MIXED = List.of("partition-halves", "partition-majority-ring", "isolate-leader",
       "kill", "pause");
 
@@ -39,15 +39,23 @@ final class Nemesis {
   private final Set<Long> seenPids;
   private final Duration quietMin;
   private final Duration faultMin;
+  /** Whether the deployment runs PBFT: then {@code mix} includes byzantine and the leader is the primary. */
+  private final boolean pbft;
+  /** The replica the byzantine faults make misbehave. */
+  private final Traitor traitor;
 
   Nemesis(String kind, LocalCluster cluster, String adminToken, History history, Random random, Set<Long> seenPids,
-      Duration quietMin, Duration faultMin) {
-    if (!KINDS.contains(kind)) {
-      throw new IllegalArgumentException("unknown nemesis '" + kind + "'; use one of " + KINDS);
+      Duration quietMin, Duration faultMin, boolean pbft) {
+    checkKind(kind);
+    if (faults(kind).contains("byzantine") && (!pbft || cluster.peers().ids().size() < 4)) {
+      throw new IllegalArgumentException("the byzantine nemesis needs a PBFT deployment of at least 4 replicas "
+          + "(e.g. --config conf/pbft-4.conf)");
     }
+    this.pbft = pbft;
     this.kind = kind;
     this.cluster = cluster;
     this.admin = new NodeClient(adminToken, Duration.ofSeconds(5));
+    this.traitor = new Traitor(cluster.peers(), admin);
     this.history = history;
     this.random = random;
     this.ids = cluster.peers().ids();
@@ -56,16 +64,40 @@ final class Nemesis {
     this.faultMin = faultMin;
   }
 
+  /**
+   * A nemesis name: one of {@link #KINDS}, or several faults separated by commas
+   * ({@code kill,partition-halves}), taken in turn so each surely happens in a short run.
+   */
+  static void checkKind(String kind) {
+    if (KINDS.contains(kind)) {
+      return;
+    }
+    for (String f : kind.split(",", -1)) {
+      if (!KINDS.contains(f) || f.equals("mix") || f.equals("none")) {
+        throw new IllegalArgumentException("unknown nemesis '" + kind + "'; use one of " + KINDS
+            + ", or faults in turn separated by commas (kill,partition-halves)");
+      }
+    }
+  }
+
+  /** The faults a nemesis name takes in turn (one for a single fault, the list for a comma list). */
+  static List<String> faults(String kind) {
+    return List.of(kind.split(","));
+  }
+
   /** Faults until {@code running} is false; each fault is healed before the next. */
   void run(BooleanSupplier running) {
     if (kind.equals("none")) {
       return;
     }
+    List<String> inTurn = faults(kind);
+    int turn = 0;
     while (running.getAsBoolean()) {
       if (!sleepWhile(running, jitter(quietMin))) {
         return;
       }
-      String fault = kind.equals("mix") ? MIXED.get(random.nextInt(MIXED.size())) : kind;
+      List<String> mixed = pbft && ids.size() >= 4 ? withByzantine() : MIXED;
+      String fault = kind.equals("mix") ? mixed.get(random.nextInt(mixed.size())) : inTurn.get(turn++ % inTurn.size());
       Runnable heal;
       try {
         heal = inject(fault);
@@ -77,6 +109,7 @@ final class Nemesis {
         heal = () -> {
           continueAll();
           clearFaults();
+          traitor.honestAgain(); // a mode change that timed out may still have taken effect
         };
       }
       try {
@@ -156,6 +189,14 @@ final class Nemesis {
           paused.remove(p.pid());
         });
       }
+      case "byzantine" -> {
+        Traitor.Turn turn = traitor.next(() -> leader().orElse(pick()));
+        description = turn.replica() + " " + turn.mode()
+            + leader().filter(turn.replica()::equals).map(p -> " (primary)").orElse(" (backup)");
+        in = begin(fault, description);
+        traitor.behave(turn);
+        heal = traitor::honestAgain;
+      }
       default -> throw new IllegalArgumentException(fault);
     }
     history.append(in.complete(Event.OK, null, null, history.nowNs()));
@@ -189,13 +230,31 @@ final class Nemesis {
     return cuts;
   }
 
+  private List<String> withByzantine() {
+    List<String> l = new ArrayList<>(MIXED);
+    l.add("byzantine");
+    return l;
+  }
+
+  /** The replica ever made byzantine in this run, if any: its own state and answers are not judged. */
+  Optional<String> traitor() {
+    return traitor.id();
+  }
+
+  /** Raft: the node that says it leads. PBFT: the primary of the view an honest replica is in. */
   Optional<String> leader() {
     NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
     for (String id : ids) {
+      if (traitor.id().filter(id::equals).isPresent()) {
+        continue;
+      }
       try {
         NodeClient.Answer a = http.get(cluster.peers().get(id), "/health/consensus");
         if (a.ok() && a.json().path("role").asText().equals("leader")) {
           return Optional.of(id);
+        }
+        if (pbft && a.ok() && ids.contains(a.json().path("primary").asText())) {
+          return Optional.of(a.json().path("primary").asText());
         }
       } catch (IOException | RuntimeException e) {
         // down or paused: the next
@@ -252,7 +311,10 @@ final class Nemesis {
     }
   }
 
-  /** Continues every paused node, starts every node that is down, clears every fault plan. */
+  /**
+   * Continues every paused node, starts every node that is down, clears every fault plan, makes
+   * the byzantine replica honest again.
+   */
   List<String> healAll() {
     List<String> problems = new ArrayList<>();
     continueAll();
@@ -276,6 +338,11 @@ final class Nemesis {
         }
         RegisterWorkload.sleep(500);
       }
+    }
+    try {
+      traitor.honestAgain(); // tries for 20 s itself
+    } catch (RuntimeException e) {
+      problems.add("could not make the byzantine replica honest again: " + e.getMessage());
     }
     Event in = history.append(Event.invoke(Event.NEMESIS, "heal", null, "heal-all", null, null, history.nowNs()));
     history.append(in.complete(problems.isEmpty() ? Event.OK : Event.INFO, null,

@@ -27,8 +27,16 @@ class CheckCommandTest {
 
   @Test
   void badArgumentsExitWithTwo() {
-    assertEquals(2, run("--config", CONF, "--nemesis", "byzantine"));
-    assertEquals(2, run("--config", CONF, "--workload", "crdt"));
+    assertEquals(2, run("--config", CONF, "--nemesis", "byzantine"), "byzantine needs PBFT");
+    assertEquals(2, run("--config", CONF, "--workload", "crdt"), "crdt needs gossip");
+    assertEquals(2, run("--config", CONF, "--workload", "ledger"), "ledger needs the ledger");
+    assertEquals(2, run("--config", CONF, "--protocol", "pbft"), "--protocol and --config both");
+    assertEquals(2, run("--protocol", "paxos"));
+    assertEquals(2, run("--config", CONF, "--nemesis", "kill,mix"), "mix is not a fault to take in turn");
+    assertEquals(2, run("--config", CONF, "--nemesis", "kill,"));
+    assertEquals(2, run("--config", CONF, "--nemesis", "kill,byzantine"), "byzantine needs PBFT");
+    assertEquals(2, run("--config", CONF, "--crdt-write", "some"));
+    assertEquals(2, run("--config", CONF, "--converge-within", "0"));
     assertEquals(2, run("--config", CONF, "--duration", "soon"));
     assertEquals(2, run("--config", CONF, "--clients", "0"));
     assertEquals(2, run("--config", "no/such.conf"));

@@ -64,6 +64,12 @@ class PbftDiskWriterTest {
               List.of()));
         }
         assertTrue(allSent.await(60, TimeUnit.SECONDS), "every message sent within 60 s");
+        // The report of a group commit follows its sends: wait for the last one.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (commits.stream().mapToInt(PbftDiskWriter.Persisted::records).sum() < readies
+            && System.nanoTime() < deadline) {
+          Thread.sleep(5);
+        }
       } finally {
         disk.close();
       }

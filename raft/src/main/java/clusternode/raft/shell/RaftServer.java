@@ -255,8 +255,11 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       scheduleFlush();
     } else {
       Proposal.Rejected r = (Proposal.Rejected) p;
-      reply.accept(Outcome.refused("not accepted by " + transport.selfId() + ": " + r.reason()
-          + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "")));
+      reply.accept(Outcome.refused(r.reason() == Proposal.Reason.TOO_LARGE
+          ? "a command of " + entry.length + " bytes is larger than this deployment's Raft entries ("
+              + settings.core().maxBytesPerAppend() + " bytes, cluster-node.raft.max-bytes-per-append)"
+          : "not accepted by " + transport.selfId() + ": " + r.reason()
+              + (r.leaderHint() != null ? " (leader " + r.leaderHint() + ")" : "")));
     }
   }
 

@@ -21,6 +21,10 @@ public record RaftSettings(
     long sessionMaxIdleEntries) {
 
   public static final String PATH = "cluster-node.raft";
+  static final String FRAME_SIZE_KEY = "akka.remote.artery.advanced.maximum-frame-size";
+  /** Room in a frame for what wraps the entry bytes: per-entry fields (up to 512 of them) and the envelope. */
+  static final long HEADER_ROOM_BYTES = 64 * 1024;
+  private static final long AKKA_DEFAULT_FRAME_BYTES = 256 * 1024;
 
   public static RaftSettings fromConfig(Config config, PeerDirectory peers) {
     Config c = config.getConfig(PATH);
@@ -47,6 +51,8 @@ public record RaftSettings(
     } catch (IllegalArgumentException e) {
       throw new ConfigProblem(PATH, e.getMessage(), "fix the timeouts and limits under " + PATH);
     }
+    checkFitsFrame(config, "max-bytes-per-append", core.maxBytesPerAppend());
+    checkFitsFrame(config, "snapshot-chunk-bytes", core.snapshotChunkBytes());
     Duration timeout = c.getDuration("request-timeout");
     Duration electionMax = tick.multipliedBy(core.electionTimeoutMaxTicks());
     if (timeout.compareTo(electionMax) <= 0) {
@@ -55,6 +61,27 @@ public record RaftSettings(
     }
     return new RaftSettings(tick, core, timeout, positive(c, "max-pending-requests"),
         positive(c, "snapshot-every-entries"), c.getBytes("segment-bytes"), positive(c, "session-max-idle-entries"));
+  }
+
+  /**
+   * Akka drops a message larger than its frame (logging it, nothing more); a follower that needs
+   * that AppendEntries or snapshot chunk would then never catch up. Refuse such settings at start.
+   */
+  private static void checkFitsFrame(Config config, String key, long bytes) {
+    long frame = config.hasPath(FRAME_SIZE_KEY) ? config.getBytes(FRAME_SIZE_KEY) : AKKA_DEFAULT_FRAME_BYTES;
+    if (bytes + HEADER_ROOM_BYTES > frame) {
+      throw new ConfigProblem(PATH + "." + key, bytes / 1024 + " KiB does not fit " + FRAME_SIZE_KEY + " ("
+          + frame / 1024 + " KiB) with " + HEADER_ROOM_BYTES / 1024 + " KiB for message headers",
+          "use at most " + (frame - HEADER_ROOM_BYTES) / 1024 + " KiB, or raise the frame size");
+    }
+  }
+
+  /**
+   * The largest state machine command a client may send: one log entry holds it together with
+   * the session header and the machine's name ({@link ClientCommand}).
+   */
+  public int maxCommandBytes() {
+    return (int) core.maxBytesPerAppend() - ClientCommand.MAX_CLIENT_ID_BYTES - 1024;
   }
 
   private static int ticks(Config c, String key, Duration tick) {
