@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import com.fasterxml.jackson.databind.JsonNode;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -26,16 +27,24 @@ public final class Bench {
   private final LocalCluster cluster;
   private final PrintStream out;
   private final NodeClient http = new NodeClient(null, Duration.ofSeconds(3));
+  private String protocol = "raft";
 
   public Bench(LocalCluster cluster, PrintStream out) {
     this.cluster = cluster;
     this.out = out;
   }
 
-  /** Runs {@code workload}; returns the JSON line. */
-  public String run(String workload, int clients, Duration duration, int valueBytes, String target, int runs)
-      throws IOException, InterruptedException {
-    Map<String, Object> result = switch (workload) {
+  /** Runs the workload after checking the cluster runs {@code o.protocol()}; returns the JSON line. */
+  public String run(BenchOptions o) throws IOException, InterruptedException {
+    checkProtocol(o.protocol());
+    this.protocol = o.protocol();
+    String workload = o.workload();
+    int clients = o.clients();
+    Duration duration = Duration.ofSeconds(o.durationSeconds());
+    int valueBytes = o.valueBytes();
+    String target = o.target();
+    int runs = o.runs();
+    Map<String, Object> body = switch (workload) {
       case "kv-write" -> load(workload, clients, duration, target, HttpLoad.kvWrites(valueBytes), s -> s == 200);
       case "kv-read" -> {
         new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200).run();
@@ -44,8 +53,13 @@ public final class Bench {
       case "ledger-transfer" -> ledgerTransfers(clients, duration, target);
       case "gossip-converge" -> gossipConverge(runs);
       case "failover" -> failover(runs);
-      default -> throw new IllegalArgumentException("unknown workload " + workload + "; use kv-write, kv-read or failover");
+      case "view-change" -> viewChange(runs);
+      default -> throw new IllegalArgumentException("unknown workload " + workload);
     };
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("workload", workload);
+    result.put("protocol", protocol);
+    result.putAll(body);
     String json = Json.MAPPER.writeValueAsString(result);
     out.println(json);
     Path dir = cluster.dir().root().resolveSibling("bench");
@@ -64,7 +78,6 @@ public final class Bench {
     HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success).run();
     Histogram h = r.latencyMicros();
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("workload", workload);
     m.put("clients", clients);
     m.put("durationS", round(r.seconds()));
     m.put("target", target);
@@ -90,7 +103,6 @@ public final class Bench {
   private Map<String, Object> ledgerTransfers(int clients, Duration duration, String target)
       throws IOException, InterruptedException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("workload", "ledger-transfer");
     LedgerInMemory.Rate alone = LedgerInMemory.transfersPerSecond(1000, 2_000_000);
     m.put("inMemoryPerSecond", round(alone.perSecond()));
     m.put("inMemoryPerCpuSecond", round(alone.perCpuSecond()));
@@ -120,7 +132,6 @@ public final class Bench {
    */
   private Map<String, Object> gossipConverge(int writes) throws IOException, InterruptedException {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("workload", "gossip-converge");
     List<Map<String, Object>> simulated = new ArrayList<>();
     for (var row : clusternode.gossip.sim.ConvergeBenchmark.run(new int[] {16, 64, 128, 512}, 1, 0.01)) {
       Map<String, Object> r = new LinkedHashMap<>();
@@ -187,6 +198,124 @@ public final class Bench {
     throw new IOException("cannot set up the ledger bench: " + path + " " + body);
   }
 
+  /** Refuses to run unless a node's /health lists {@code protocol} (figures must be labelled truly). */
+  private void checkProtocol(String protocol) throws InterruptedException {
+    String lastProblem = "no node of the cluster answered GET /health";
+    for (int attempt = 0; attempt < 3; attempt++) {
+      for (Peer p : cluster.peers().all().values()) {
+        try {
+          NodeClient.Answer a = http.get(p, "/health");
+          if (a.status() == 200 || a.status() == 503) {
+            String problem = BenchOptions.protocolMismatch(a.json(), protocol);
+            if (problem != null) {
+              throw new IllegalArgumentException(problem);
+            }
+            return;
+          }
+        } catch (IOException | RuntimeException e) {
+          if (e instanceof IllegalArgumentException bad) {
+            throw bad;
+          }
+          lastProblem = p.id() + ": " + e.getMessage();
+        }
+      }
+      Thread.sleep(500);
+    }
+    throw new IllegalStateException("cannot tell which protocol the cluster runs: " + lastProblem);
+  }
+
+  /**
+   * PBFT's failover: silence the primary (POST /admin/byzantine {"mode":"silent"}, it stops
+   * sending anything), time until the next write through a backup succeeds (the backups' timers
+   * expire, they change view, the new primary orders the write), make it honest again and wait
+   * until every replica is active in one view; {@code runs} times.
+   */
+  private Map<String, Object> viewChange(int runs) throws IOException, InterruptedException {
+    NodeClient admin = new NodeClient(cluster.dir().adminToken(false), Duration.ofSeconds(5));
+    List<Double> seconds = new ArrayList<>();
+    List<Long> views = new ArrayList<>();
+    for (int run = 0; run < runs; run++) {
+      awaitPbftSettled(Duration.ofSeconds(60));
+      String primary = pbftPrimary().orElseThrow(() -> new IllegalStateException("no agreed primary"));
+      List<Peer> backups = cluster.peers().all().values().stream().filter(p -> !p.id().equals(primary)).toList();
+      writeUntilCommitted(backups, Duration.ofSeconds(30)); // the cluster orders writes before the fault
+      setMode(admin, primary, "silent");
+      long silenced = System.nanoTime();
+      try {
+        long committed = writeUntilCommitted(backups, Duration.ofSeconds(60));
+        double s = (committed - silenced) / 1e9;
+        seconds.add(s);
+        String next = pbftPrimary().orElse("?");
+        views.add(pbftView(backups.get(0)));
+        out.printf("run %d: silenced primary %s, next write committed after %.3f s (primary now %s)%n", run + 1,
+            primary, s, next);
+      } finally {
+        setMode(admin, primary, "honest");
+      }
+    }
+    awaitPbftSettled(Duration.ofSeconds(60));
+    List<Double> sorted = new ArrayList<>(seconds);
+    sorted.sort(Double::compare);
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("runs", runs);
+    m.put("nodes", cluster.peers().size());
+    m.put("secondsEach", seconds.stream().map(Bench::round).toList());
+    m.put("viewsAfter", views);
+    m.put("medianS", round(sorted.get(sorted.size() / 2)));
+    m.put("minS", round(sorted.get(0)));
+    m.put("maxS", round(sorted.get(sorted.size() - 1)));
+    return m;
+  }
+
+  private void setMode(NodeClient admin, String node, String mode) throws IOException {
+    NodeClient.Answer a = admin.send(cluster.peers().get(node), "/admin/byzantine", "POST",
+        "{\"mode\":\"" + mode + "\"}");
+    if (!a.ok()) {
+      throw new IllegalStateException("POST /admin/byzantine " + mode + " on " + node + ": " + a.status() + " "
+          + a.body() + (a.status() == 401 ? " (admin token in " + cluster.dir().root() + "/admin-token)" : ""));
+    }
+  }
+
+  /** The primary every reachable replica agrees on while its view is active, if they agree. */
+  private Optional<String> pbftPrimary() {
+    String agreed = null;
+    for (Peer p : cluster.peers().all().values()) {
+      try {
+        JsonNode s = http.get(p, "/health/consensus").json();
+        if (!s.path("viewActive").asBoolean(false)) {
+          return Optional.empty();
+        }
+        String primary = s.path("primary").asText(null);
+        if (primary == null || (agreed != null && !agreed.equals(primary))) {
+          return Optional.empty();
+        }
+        agreed = primary;
+      } catch (IOException | RuntimeException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.ofNullable(agreed);
+  }
+
+  private long pbftView(Peer p) {
+    try {
+      return http.get(p, "/health/consensus").json().path("view").asLong(-1);
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  private void awaitPbftSettled(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pbftPrimary().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the PBFT replicas did not settle in one active view within "
+            + timeout.toSeconds() + " s");
+      }
+      Thread.sleep(100);
+    }
+  }
+
   /** kill -9 the leader, time until the next write commits, start it again; {@code runs} times. */
   private Map<String, Object> failover(int runs) throws IOException, InterruptedException {
     List<Double> seconds = new ArrayList<>();
@@ -206,7 +335,6 @@ public final class Bench {
     List<Double> sorted = new ArrayList<>(seconds);
     sorted.sort(Double::compare);
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("workload", "failover");
     m.put("runs", runs);
     m.put("nodes", cluster.peers().size());
     m.put("secondsEach", seconds.stream().map(Bench::round).toList());
@@ -217,7 +345,8 @@ public final class Bench {
   }
 
   private long writeUntilCommitted(List<Peer> nodes, Duration timeout) throws InterruptedException {
-    NodeClient client = new NodeClient(null, Duration.ofMillis(2000));
+    // PBFT answers a write only after a view change (seconds); Raft's followers forward at once.
+    NodeClient client = new NodeClient(null, Duration.ofMillis(protocol.equals("pbft") ? 15_000 : 2000));
     long deadline = System.nanoTime() + timeout.toNanos();
     int i = 0;
     while (System.nanoTime() < deadline) {
@@ -255,6 +384,10 @@ public final class Bench {
   private List<URI> targets(String target) throws InterruptedException {
     if (target.equals("all")) {
       return cluster.peers().all().values().stream().map(p -> URI.create(p.httpBase())).toList();
+    }
+    if (target.equals("leader") && protocol.equals("pbft")) {
+      awaitPbftSettled(Duration.ofSeconds(30));
+      target = pbftPrimary().orElseThrow(); // PBFT's leader is the primary of the current view
     }
     String id = target.equals("leader") ? awaitLeader(Duration.ofSeconds(30))
         .orElseThrow(() -> new IllegalStateException("no leader within 30 s")) : target;

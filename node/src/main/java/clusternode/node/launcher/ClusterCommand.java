@@ -187,8 +187,12 @@ public final class ClusterCommand implements Callable<Integer> {
     @ParentCommand ClusterCommand parent;
 
     @Option(names = "--workload", defaultValue = "kv-write",
-        description = "kv-write, kv-read, ledger-transfer, gossip-converge or failover")
+        description = "kv-write, kv-read, ledger-transfer, gossip-converge, failover (raft) or view-change (pbft)")
     String workload;
+
+    @Option(names = "--protocol", defaultValue = "raft",
+        description = "raft or pbft: the protocol the running cluster must run; named in the results")
+    String protocol;
 
     @Option(names = "--clients", defaultValue = "64", description = "concurrent clients, one request each at a time")
     int clients;
@@ -199,22 +203,26 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--value-bytes", defaultValue = "64")
     int valueBytes;
 
-    @Option(names = "--target", defaultValue = "leader", description = "leader, all, or a node id")
+    @Option(names = "--target", defaultValue = "leader", description = "leader (pbft: the primary), all, or a node id")
     String target;
 
-    @Option(names = "--runs", defaultValue = "5", description = "failover: leader kills; gossip-converge: writes timed")
+    @Option(names = "--runs", defaultValue = "5",
+        description = "failover: leader kills; view-change: primaries silenced; gossip-converge: writes timed")
     int runs;
 
     @Override
     public Integer call() {
       return guarded(() -> {
-        if (clients < 1 || clients > 1024 || durationSeconds < 1 || valueBytes < 0 || valueBytes > 1 << 20 || runs < 1) {
-          throw new IllegalArgumentException("clients 1-1024, duration >= 1 s, value-bytes 0-1048576, runs >= 1");
-        }
-        new clusternode.node.bench.Bench(parent.running(), System.out)
-            .run(workload, clients, Duration.ofSeconds(durationSeconds), valueBytes, target, runs);
+        clusternode.node.bench.BenchOptions options = options();
+        new clusternode.node.bench.Bench(parent.running(), System.out).run(options);
         return 0;
       });
+    }
+
+    /** The options as given, checked; throws IllegalArgumentException with one line on a bad one. */
+    clusternode.node.bench.BenchOptions options() {
+      return new clusternode.node.bench.BenchOptions(workload, protocol, clients, durationSeconds, valueBytes, target,
+          runs);
     }
   }
 

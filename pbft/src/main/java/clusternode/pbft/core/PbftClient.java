@@ -15,8 +15,8 @@ import java.util.Map;
  * Unanswered requests are sent again every {@code retransmitTicks}. Pure: time is ticks.
  */
 public final class PbftClient {
-  /** A finished request: {@code handle} from {@link #submit}, and the result f+1 replicas agreed on. */
-  public record Completed(long handle, byte[] result) {}
+  /** A finished request: {@code handle} from {@link #submit}, its client and timestamp, and the result f+1 replicas agreed on. */
+  public record Completed(long handle, byte[] result, String client, long timestamp) {}
 
   private final String node;
   private final PbftConfig config;
@@ -34,7 +34,8 @@ public final class PbftClient {
     Request current;
     long handle;
     long sentAtTick;
-    final Map<String, Reply> replies = new HashMap<>();
+    /** Each replica's result for {@code current}. */
+    final Map<String, byte[]> replies = new HashMap<>();
 
     Session(String clientId) {
       this.clientId = clientId;
@@ -96,17 +97,54 @@ public final class PbftClient {
       rejectedReplies++;
       return null;
     }
-    s.replies.put(r.from(), r);
+    return count(s, r.from(), r.result());
+  }
+
+  /**
+   * Counts a replica's results for this node's clients (one signature for all of them); returns
+   * the requests they complete, in order. Entries for other nodes or stale timestamps are ignored.
+   */
+  public List<Completed> onReplies(PbftMessage.Replies r) {
+    if (!node.equals(r.node()) || r.entries() == null || r.entries().stream().anyMatch(e -> e == null)) {
+      return List.of(); // (List.contains(null) throws for immutable lists)
+    }
+    boolean wanted = false;
+    for (PbftMessage.Replies.Entry e : r.entries()) {
+      Session s = find(e.client());
+      wanted |= s != null && s.current != null && e.timestamp() == s.current.timestamp();
+    }
+    if (!wanted) {
+      return List.of(); // nothing outstanding: skip the signature check
+    }
+    if (!config.replicas().contains(r.from()) || !crypto.verify(r.from(), r.signed(), r.signature())) {
+      rejectedReplies++;
+      return List.of();
+    }
+    List<Completed> done = new ArrayList<>();
+    for (PbftMessage.Replies.Entry e : r.entries()) {
+      Session s = find(e.client());
+      if (s != null && s.current != null && e.timestamp() == s.current.timestamp() && e.result() != null) {
+        Completed c = count(s, r.from(), e.result());
+        if (c != null) {
+          done.add(c);
+        }
+      }
+    }
+    return done;
+  }
+
+  private Completed count(Session s, String replica, byte[] result) {
+    s.replies.put(replica, result);
     int matching = 0;
-    for (Reply other : s.replies.values()) {
-      if (Arrays.equals(other.result(), r.result())) {
+    for (byte[] other : s.replies.values()) {
+      if (Arrays.equals(other, result)) {
         matching++;
       }
     }
     if (matching < config.f() + 1) {
       return null;
     }
-    Completed done = new Completed(s.handle, r.result());
+    Completed done = new Completed(s.handle, result, s.clientId, s.current.timestamp());
     s.current = null;
     s.replies.clear();
     return done;

@@ -15,12 +15,23 @@ import java.util.List;
  * @param clientSessions client sessions per node (client ids {@code NODE/0 .. NODE/(s-1)})
  * @param maxBatchBytes operation bytes per pre-prepare (one request always fits), to stay under the transport's frame size
  * @param stateChunkBytes bytes per state transfer message
+ * @param maxInFlightBatches pre-prepares a primary keeps proposed but not executed (by itself);
+ *     requests arriving meanwhile wait and go out together in the next one. Bounds the pipeline so
+ *     batches grow with load instead of the window filling with one-request batches.
  */
 public record PbftConfig(List<String> replicas, int checkpointInterval, int logWindow, int viewChangeTimeoutTicks,
     int maxBackoffExponent, int statusTicks, int maxBatch, int clientSessions, int maxBatchBytes,
-    int stateChunkBytes) {
+    int stateChunkBytes, int maxInFlightBatches) {
   /** Index stride per sequence number: request i of batch seq runs at index seq * STRIDE + i + 1. */
   public static final long INDEX_STRIDE = 1 << 16;
+
+  /** Without a pipeline bound beyond the log window (as before issue 4). */
+  public PbftConfig(List<String> replicas, int checkpointInterval, int logWindow, int viewChangeTimeoutTicks,
+      int maxBackoffExponent, int statusTicks, int maxBatch, int clientSessions, int maxBatchBytes,
+      int stateChunkBytes) {
+    this(replicas, checkpointInterval, logWindow, viewChangeTimeoutTicks, maxBackoffExponent, statusTicks, maxBatch,
+        clientSessions, maxBatchBytes, stateChunkBytes, logWindow);
+  }
 
   public PbftConfig {
     replicas = List.copyOf(replicas);
@@ -46,6 +57,10 @@ public record PbftConfig(List<String> replicas, int checkpointInterval, int logW
     }
     if (maxBatchBytes < 1 || stateChunkBytes < 1) {
       throw new IllegalArgumentException("max batch bytes and state chunk bytes must be positive");
+    }
+    if (maxInFlightBatches < 1 || maxInFlightBatches > logWindow) {
+      throw new IllegalArgumentException("max in-flight batches must be in [1, log window " + logWindow + "], got "
+          + maxInFlightBatches);
     }
     if (clientSessions < 1 || clientSessions > 4096) {
       throw new IllegalArgumentException("client sessions must be in [1, 4096], got " + clientSessions);

@@ -373,12 +373,16 @@ public final class PbftCore {
     }
   }
 
-  /** The primary batches what waits into pre-prepares, within the window (§4.2, batching as in §5.1). */
+  /**
+   * The primary batches what waits into pre-prepares, within the window (§4.2, batching as in
+   * §5.1), and with at most {@code maxInFlightBatches} of its own proposals not yet executed: while
+   * they are in flight, new requests accumulate into the next batch (pipelining with a window).
+   */
   private void propose() {
     if (!active || !isPrimary() || mode == Byzantine.SILENT) {
       return;
     }
-    while (nextSeq <= lowWater + config.logWindow()) {
+    while (nextSeq <= lowWater + config.logWindow() && nextSeq - 1 - lastExecuted < config.maxInFlightBatches()) {
       List<Request> batch = new ArrayList<>();
       long oldest = Long.MAX_VALUE;
       long bytes = 0;
@@ -546,6 +550,8 @@ public final class PbftCore {
     Slot s = slots.get(pp.seq());
     check(s.executedDigest == null, "seq " + pp.seq() + " executed twice");
     List<byte[]> results = new ArrayList<>(pp.batch().size());
+    // Replies grouped by client node, in batch order: one signature per node instead of per request.
+    Map<String, List<PbftMessage.Replies.Entry>> replies = new java.util.TreeMap<>();
     for (int i = 0; i < pp.batch().size(); i++) {
       Request r = pp.batch().get(i);
       LastReply last = lastReplies.get(r.from());
@@ -562,8 +568,10 @@ public final class PbftCore {
         pendingSinceTick.remove(r.from());
       }
       results.add(result);
-      sendReply(r.from(), r.timestamp(), result);
+      replies.computeIfAbsent(config.clientNode(r.from()), k -> new ArrayList<>())
+          .add(new PbftMessage.Replies.Entry(r.from(), r.timestamp(), mode == Byzantine.LIE ? lie(result) : result));
     }
+    replies.forEach(this::sendReplies);
     for (Request r : pp.batch()) {
       assigned.remove(r.key());
     }
@@ -578,6 +586,30 @@ public final class PbftCore {
     if (pp.seq() % config.checkpointInterval() == 0) {
       takeCheckpoint(pp.seq());
     }
+  }
+
+  /** Bounds one Replies message well under the transport's frame size; more results go in another. */
+  private static final int MAX_REPLIES_BYTES = 64 * 1024;
+
+  private void sendReplies(String node, List<PbftMessage.Replies.Entry> entries) {
+    if (entries.size() == 1) {
+      PbftMessage.Replies.Entry e = entries.get(0);
+      send(new Outbound(e.client(), sign(new Reply(self, view, e.client(), e.timestamp(), e.result(), null))));
+      return;
+    }
+    List<PbftMessage.Replies.Entry> part = new ArrayList<>();
+    long bytes = 0;
+    for (PbftMessage.Replies.Entry e : entries) {
+      if (!part.isEmpty() && bytes + e.result().length > MAX_REPLIES_BYTES) {
+        send(new Outbound(part.get(0).client(), sign(new PbftMessage.Replies(self, view, node, part, null))));
+        part = new ArrayList<>();
+        bytes = 0;
+      }
+      part.add(e);
+      bytes += e.result().length;
+    }
+    // Addressed to its first client: every transport routes a client id to that client's node.
+    send(new Outbound(part.get(0).client(), sign(new PbftMessage.Replies(self, view, node, part, null))));
   }
 
   private void sendReply(String client, long timestamp, byte[] result) {
@@ -1223,6 +1255,8 @@ public final class PbftCore {
       return new Commit(c.from(), c.view(), c.seq(), c.digest(), sig);
     } else if (m instanceof Reply r) {
       return new Reply(r.from(), r.view(), r.client(), r.timestamp(), r.result(), sig);
+    } else if (m instanceof PbftMessage.Replies r) {
+      return new PbftMessage.Replies(r.from(), r.view(), r.node(), r.entries(), sig);
     } else if (m instanceof Checkpoint c) {
       return new Checkpoint(c.from(), c.seq(), c.digest(), sig);
     } else if (m instanceof ViewChange vc) {

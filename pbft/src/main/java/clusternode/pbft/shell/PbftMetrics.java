@@ -17,6 +17,10 @@ public final class PbftMetrics {
   private final LongAdder requestsCompleted;
   private final Metrics.LatencySummary requestLatency;
   private final Metrics.LatencySummary fsyncLatency;
+  private final LongAdder persistedRecords;
+  private final Metrics.LatencySummary batchSize;
+  private final LongAdder groupCommits;
+  private final LongAdder groupCommitReadies;
 
   public PbftMetrics(Metrics metrics) {
     this.metrics = metrics;
@@ -25,7 +29,11 @@ public final class PbftMetrics {
     this.requestsTimedOut = metrics.counter("pbft_client_requests_timed_out_total", "Requests with no f+1 matching replies in time");
     this.requestsCompleted = metrics.counter("pbft_client_requests_completed_total", "Requests answered by f+1 matching replies");
     this.requestLatency = metrics.summary("pbft_client_request_latency", "Latency of a client request, submit to f+1 replies");
-    this.fsyncLatency = metrics.summary("pbft_fsync_latency", "Latency of one persist (write and fsync)");
+    this.fsyncLatency = metrics.summary("pbft_fsync_latency", "Latency of one group commit (write and fsync)");
+    this.batchSize = metrics.distribution("pbft_batch_size", "Requests per executed sequence number");
+    this.persistedRecords = metrics.counter("pbft_persisted_records_total", "Log records made durable");
+    this.groupCommits = metrics.counter("pbft_group_commits_total", "Group commits of the disk thread with records");
+    this.groupCommitReadies = metrics.counter("pbft_group_commit_readies_total", "Readys covered by those group commits");
   }
 
   /** A message that never counted: bad signature, non-member, wrong view, out of window, ... */
@@ -47,6 +55,7 @@ public final class PbftMetrics {
   public void executed(int requests) {
     executedBatches.increment();
     executedRequests.add(requests);
+    batchSize.recordMicros(requests);
   }
 
   public void completed(long nanos) {
@@ -58,8 +67,21 @@ public final class PbftMetrics {
     requestsTimedOut.increment();
   }
 
-  public void persisted(long nanos) {
+  /** One group commit: {@code readies} Readys with {@code records} records in {@code nanos}. */
+  public void persisted(long nanos, int readies, int records) {
     fsyncLatency.recordNanos(nanos);
+    groupCommits.increment();
+    groupCommitReadies.add(readies);
+    persistedRecords.add(records);
+  }
+
+  /** Where a request's CPU goes: signatures made and checked, fsyncs (profiled in issue 4). */
+  public void watchCrypto(Ed25519Crypto crypto, PbftStorage storage) {
+    metrics.gauge("pbft_signatures_made_total", "Ed25519 signatures made", crypto::signs);
+    metrics.gauge("pbft_signatures_verified_total", "Ed25519 signatures checked by arithmetic", crypto::verifies);
+    metrics.gauge("pbft_signature_checks_skipped_total", "Checks of this node's own signatures, answered from memory",
+        crypto::verifiesSkipped);
+    metrics.gauge("pbft_fsyncs_total", "fsyncs of the PBFT log and checkpoint", storage::fsyncs);
   }
 
   /** Gauges read the status the actor publishes after each Ready. */

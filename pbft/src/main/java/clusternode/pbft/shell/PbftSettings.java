@@ -53,7 +53,7 @@ public record PbftSettings(
     try {
       core = new PbftConfig(peers.ids(), positive(c, "checkpoint-interval"), positive(c, "log-window"), viewChangeTicks,
           c.getInt("max-backoff-exponent"), statusTicks, positive(c, "max-batch"), positive(c, "client-sessions"),
-          bytes(c, "max-batch-bytes"), bytes(c, "state-chunk-bytes"));
+          bytes(c, "max-batch-bytes"), bytes(c, "state-chunk-bytes"), positive(c, "max-inflight-batches"));
     } catch (IllegalArgumentException e) {
       throw new ConfigProblem(PATH, e.getMessage(), "fix the intervals and limits under " + PATH);
     }

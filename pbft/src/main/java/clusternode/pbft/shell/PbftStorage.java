@@ -37,7 +37,7 @@ public final class PbftStorage implements AutoCloseable {
   private FileChannel log;
   private final List<LogRecord> retained = new ArrayList<>();
   private long checkpointSeq;
-  private long fsyncs;
+  private volatile long fsyncs;
 
   /** Thrown when the files exist but cannot be trusted; the message is the one line to print. */
   public static final class CorruptException extends IOException {
@@ -116,29 +116,56 @@ public final class PbftStorage implements AutoCloseable {
 
   /** Makes the Ready's records (and stable checkpoint) durable with one fsync, before its messages go out. */
   public void persist(Ready rd) throws IOException {
-    if (rd.records().isEmpty() && rd.stableCheckpoint() == null) {
-      return;
-    }
-    if (!rd.records().isEmpty()) {
-      ByteBuffer out = ByteBuffer.allocate(estimate(rd.records()));
+    persistAll(List.of(rd));
+  }
+
+  /**
+   * Group commit: appends the records of every Ready in order and fsyncs once for all of them. A
+   * stable checkpoint among them is written (and the log compacted) where it stands in the order,
+   * so records after it land in the compacted log. Returns how many records were written.
+   */
+  public int persistAll(List<Ready> readies) throws IOException {
+    int written = 0;
+    boolean unsynced = false;
+    ByteBuffer out = null;
+    for (Ready rd : readies) {
       for (LogRecord r : rd.records()) {
         byte[] payload = encode(r);
+        if (out == null) {
+          out = ByteBuffer.allocate(Math.max(estimate(rd.records()), payload.length + 8));
+        }
         out = ensure(out, payload.length + 8);
         out.putInt(payload.length).putInt(crc(payload)).put(payload);
         retained.add(r);
+        written++;
       }
-      out.flip();
-      while (out.hasRemaining()) {
-        log.write(out);
+      if (rd.stableCheckpoint() != null) {
+        flush(out);
+        out = null;
+        writeCheckpoint(rd.stableCheckpoint());
+        compact(rd.stableCheckpoint().seq()); // rewrites and fsyncs the log, appended records included
+        unsynced = false;
+        fsyncs++;
+      } else if (!rd.records().isEmpty()) {
+        unsynced = true;
       }
     }
-    if (rd.stableCheckpoint() != null) {
-      writeCheckpoint(rd.stableCheckpoint());
-      compact(rd.stableCheckpoint().seq());
-    } else {
+    flush(out);
+    if (unsynced) {
       log.force(false);
+      fsyncs++;
     }
-    fsyncs++;
+    return written;
+  }
+
+  private void flush(ByteBuffer out) throws IOException {
+    if (out == null) {
+      return;
+    }
+    out.flip();
+    while (out.hasRemaining()) {
+      log.write(out);
+    }
   }
 
   public long fsyncs() {

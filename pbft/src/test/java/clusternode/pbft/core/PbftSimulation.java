@@ -40,7 +40,8 @@ final class PbftSimulation {
     for (int i = 1; i <= n; i++) {
       ids.add("n" + i);
     }
-    return new PbftConfig(ids, CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL, 40, 4, 8, 4, 2, 48, 64);
+    // Two pre-prepares in flight, as the node's default: the pipeline bound is exercised too.
+    return new PbftConfig(ids, CHECKPOINT_INTERVAL, 2 * CHECKPOINT_INTERVAL, 40, 4, 8, 4, 2, 48, 64, 2);
   }
 
   private record Event(long at, long order, String from, String to, PbftMessage message) {}
@@ -237,12 +238,16 @@ final class PbftSimulation {
       }
       if (ev.to.contains("/")) {
         PbftClient client = clients.get(toNode);
+        List<PbftClient.Completed> done = List.of();
         if (client != null && ev.message instanceof Reply r) {
-          PbftClient.Completed done = client.onReply(r);
-          if (done != null) {
-            completed++;
-            accepted.put(r.client() + "@" + r.timestamp(), done.result());
-          }
+          PbftClient.Completed one = client.onReply(r);
+          done = one == null ? List.of() : List.of(one);
+        } else if (client != null && ev.message instanceof PbftMessage.Replies rs) {
+          done = client.onReplies(rs);
+        }
+        for (PbftClient.Completed c : done) {
+          completed++;
+          accepted.put(c.client() + "@" + c.timestamp(), c.result());
         }
         continue;
       }

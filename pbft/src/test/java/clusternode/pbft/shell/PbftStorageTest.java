@@ -54,6 +54,32 @@ class PbftStorageTest {
   }
 
   @Test
+  void oneGroupCommitCoversManyReadiesAndAStableCheckpointAmongThem() throws IOException {
+    byte[] state = {4, 5, 6};
+    try (PbftStorage s = PbftStorage.open(dir)) {
+      s.recover();
+      long before = s.fsyncs();
+      int written = s.persistAll(List.of(
+          ready(List.of(new LogRecord.ViewEntered(0, true), new LogRecord.PrePrepared(prePrepare(3))), null),
+          ready(List.of(new LogRecord.PrePrepared(prePrepare(4))), null),
+          ready(List.of(), new StableCheckpoint(4, Canon.sha256(state), state, List.of())),
+          ready(List.of(new LogRecord.PrePrepared(prePrepare(5))), null),
+          ready(List.of(new LogRecord.PrePrepared(prePrepare(6))), null)));
+      assertEquals(5, written);
+      // One fsync for the checkpoint's compaction (it holds seq 3 and 4 until it drops them), one for 5 and 6.
+      assertEquals(2, s.fsyncs() - before);
+      assertEquals(0, s.persistAll(List.of(ready(List.of(), null))));
+      assertEquals(2, s.fsyncs() - before, "nothing to write, no fsync");
+    }
+    try (PbftStorage s = PbftStorage.open(dir)) {
+      Recovered r = s.recover();
+      assertEquals(4, r.checkpoint().seq());
+      assertEquals(List.of(0L, 5L, 6L), r.records().stream().map(LogRecord::seq).toList(),
+          "the view, then what came after the checkpoint in the same group commit: " + r.records());
+    }
+  }
+
+  @Test
   void aTornTailIsCutOff() throws IOException {
     try (PbftStorage s = PbftStorage.open(dir)) {
       s.recover();
