@@ -12,17 +12,11 @@ import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.peers.Peer;
 import clusternode.protocols.peers.PeerDirectory;
 import clusternode.protocols.statemachine.Replicated.ReadConsistency;
-import clusternode.protocols.statemachine.StateMachines;
 import clusternode.protocols.testing.LoopbackCluster;
 import clusternode.protocols.transport.FaultPlan;
-import clusternode.raft.storage.FsyncStats;
-import clusternode.raft.storage.LogOptions;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +42,6 @@ class RaftCatchUpTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path dir = Files.createTempDirectory("raft-catch-up-test");
     Config raftConf = ConfigFactory.parseString("""
         cluster-node.raft {
           election-timeout-min = 200ms
@@ -58,19 +51,7 @@ class RaftCatchUpTest {
           snapshot-every-entries = 20
         }
         """);
-    cluster = LoopbackCluster.start(IDS, raftConf, (ctx, node) -> {
-      String id = node.transport().selfId();
-      RaftSettings settings = RaftSettings.fromConfig(node.system().settings().config(), node.transport().peers());
-      RaftStorage storage;
-      try {
-        storage = RaftStorage.open(dir.resolve(id), LogOptions.defaults(), new FsyncStats());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      var ref = ctx.spawn(RaftServer.create(node.transport(), settings, storage,
-          new StateMachines(List.of(new KvStore())), new RaftMetrics(node.metrics())), RaftServer.NAME);
-      servers.put(id, new RaftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
-    });
+    cluster = ThreeRaftServers.start(IDS, raftConf, servers);
   }
 
   @AfterAll

@@ -10,19 +10,13 @@ import clusternode.protocols.kv.KvOp;
 import clusternode.protocols.kv.KvResult;
 import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.statemachine.Replicated.ReadConsistency;
-import clusternode.protocols.statemachine.StateMachines;
 import clusternode.protocols.statemachine.Unavailable;
 import clusternode.protocols.testing.LoopbackCluster;
 import clusternode.protocols.transport.FaultPlan;
-import clusternode.raft.storage.FsyncStats;
-import clusternode.raft.storage.LogOptions;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,7 +39,6 @@ class RaftClusterTest {
 
   @BeforeAll
   static void start() throws IOException {
-    Path dir = Files.createTempDirectory("raft-cluster-test");
     Config raftConf = ConfigFactory.parseString("""
         cluster-node.raft {
           election-timeout-min = 200ms
@@ -54,19 +47,7 @@ class RaftClusterTest {
           request-timeout = 3s
         }
         """);
-    cluster = LoopbackCluster.start(IDS, raftConf, (ctx, node) -> {
-      String id = node.transport().selfId();
-      RaftSettings settings = RaftSettings.fromConfig(node.system().settings().config(), node.transport().peers());
-      RaftStorage storage;
-      try {
-        storage = RaftStorage.open(dir.resolve(id), LogOptions.defaults(), new FsyncStats());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      var ref = ctx.spawn(RaftServer.create(node.transport(), settings, storage,
-          new StateMachines(List.of(new KvStore())), new RaftMetrics(node.metrics())), RaftServer.NAME);
-      servers.put(id, new RaftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
-    });
+    cluster = ThreeRaftServers.start(IDS, raftConf, servers);
   }
 
   @AfterAll
