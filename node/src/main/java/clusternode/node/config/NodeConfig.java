@@ -35,7 +35,8 @@ public record NodeConfig(
     Path dataDir,
     String adminToken,
     String httpBindHost,
-    long maxRequestBytes) {
+    long maxRequestBytes,
+    java.util.Optional<NodeTls> https) {
 
   /** Loads {@code file} as the deployment and {@code id} (may be null: then the file's) as this node. */
   public static NodeConfig load(Path file, String id, ProtocolCatalog catalog) {
@@ -60,8 +61,14 @@ public record NodeConfig(
     String dataDirSetting = string(config, "cluster-node.data-dir");
     Path dataDir = Path.of(dataDirSetting.isBlank() ? "target/cluster/" + peers.selfId() : dataDirSetting);
     config = config.withValue("akka.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(maxBody));
+    // Derived from cluster-node.transport.tls, so these win over the plain-TCP defaults of AkkaSettings.
+    java.util.Optional<Config> artery = NodeTls.arterySettings(config, peers.selfId());
+    if (artery.isPresent()) {
+      config = artery.get().withFallback(config);
+    }
+    java.util.Optional<NodeTls> https = NodeTls.forHttps(config, peers.selfId());
     return new NodeConfig(config, peers, protocols, dataDir, token,
-        bindHost.isBlank() ? peers.self().host() : bindHost, maxBody);
+        bindHost.isBlank() ? peers.self().host() : bindHost, maxBody, https);
   }
 
   private static Config parse(Path file) {

@@ -30,9 +30,12 @@ public final class LocalCluster {
   private final PeerDirectory peers;
   private final Path jar;
   private final PrintStream out;
+  private final Optional<Path> tlsDir;
 
-  private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out) {
+  private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out,
+      Optional<Path> tlsDir) {
     this.dir = dir;
+    this.tlsDir = tlsDir;
     this.deployment = deployment;
     this.peers = peers;
     this.jar = jar;
@@ -42,9 +45,10 @@ public final class LocalCluster {
   /** Checks every node's config of {@code deployment} (a {@code ConfigProblem} if one is wrong). */
   public static LocalCluster of(ClusterDir dir, Path deployment, Path jar, PrintStream out) throws IOException {
     PbftDeploymentKeys.ensure(dir, deployment, false, out);
+    Optional<Path> tlsDir = TlsDeploymentKeys.apply(dir, deployment, TlsDeploymentKeys.Action.MAKE_MISSING, List.of(), out);
     Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
     PeerDirectory peers = nodes.values().iterator().next().peers();
-    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), peers, jar, out);
+    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), peers, jar, out, tlsDir);
   }
 
   public PeerDirectory peers() {
@@ -109,6 +113,7 @@ public final class LocalCluster {
     command.add("-Dcluster-node.admin-token-file=" + dir.tokenFile());
     command.add("-Dcluster-node.data-dir=" + dir.dataDir(id));
     command.add("-Dcluster-node.pbft.keys-file=" + dir.pbftKeysFile());
+    tlsDir.ifPresent(tls -> command.add("-Dcluster-node.transport.tls.dir=" + tls));
     if (!Files.exists(runJar())) {
       Files.copy(jar, runJar());
     }
