@@ -1,5 +1,6 @@
 package clusternode.node.config;
 
+import clusternode.node.tls.NodeTls;
 import clusternode.protocols.config.ConfigProblem;
 import clusternode.protocols.monitor.PeerMonitor;
 import clusternode.protocols.peers.AkkaSettings;

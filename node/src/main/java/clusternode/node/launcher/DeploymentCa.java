@@ -1,6 +1,6 @@
 package clusternode.node.launcher;
 
-import clusternode.node.config.NodeTls;
+import clusternode.node.tls.NodeTls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package clusternode.node.launcher;
 
-import clusternode.node.config.NodeTls;
+import clusternode.node.tls.NodeTls;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;

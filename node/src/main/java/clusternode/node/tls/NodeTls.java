@@ -1,4 +1,4 @@
-package clusternode.node.config;
+package clusternode.node.tls;
 
 import clusternode.protocols.config.ConfigProblem;
 import com.typesafe.config.Config;
@@ -33,7 +33,7 @@ public record NodeTls(Path keyStore, Path trustStore, String password) {
   }
 
   /** The Artery settings of {@code cluster-node.transport.tls}, or empty when it is off. */
-  static Optional<Config> arterySettings(Config config, String selfId) {
+  public static Optional<Config> arterySettings(Config config, String selfId) {
     if (!enabled(config, "cluster-node.transport.tls")) {
       return Optional.empty();
     }
@@ -43,7 +43,7 @@ public record NodeTls(Path keyStore, Path trustStore, String password) {
     return Optional.of(ConfigFactory.empty()
         .withValue("akka.remote.artery.transport", ConfigValueFactory.fromAnyRef("tls-tcp"))
         .withValue("akka.remote.artery.ssl.ssl-engine-provider",
-            ConfigValueFactory.fromAnyRef("akka.remote.artery.tcp.ConfigSSLEngineProvider"))
+            ConfigValueFactory.fromAnyRef(RefusalLoggingSslEngineProvider.class.getName()))
         .withValue(engine + "key-store", ConfigValueFactory.fromAnyRef(tls.keyStore.toString()))
         .withValue(engine + "key-store-password", ConfigValueFactory.fromAnyRef(tls.password))
         .withValue(engine + "key-password", ConfigValueFactory.fromAnyRef(tls.password))
@@ -57,7 +57,7 @@ public record NodeTls(Path keyStore, Path trustStore, String password) {
   }
 
   /** The key material for HTTPS ({@code cluster-node.http.tls.enabled}), or empty when it is off. */
-  static Optional<NodeTls> forHttps(Config config, String selfId) {
+  public static Optional<NodeTls> forHttps(Config config, String selfId) {
     if (!enabled(config, "cluster-node.http.tls")) {
       return Optional.empty();
     }
@@ -68,7 +68,7 @@ public record NodeTls(Path keyStore, Path trustStore, String password) {
    * Checks that the files exist and open with the password, so a missing or wrong file is one
    * config line at start-up rather than a handshake failure later.
    */
-  static NodeTls load(Config config, String selfId, String switchKey) {
+  public static NodeTls load(Config config, String selfId, String switchKey) {
     Path dir = Path.of(config.getString(DIR_KEY)).toAbsolutePath().normalize();
     String fix = "run bin/cluster keys --config FILE (or bin/cluster up, which makes them) or set " + switchKey + " = off";
     Path keyStore = keyStoreOf(dir, selfId);
