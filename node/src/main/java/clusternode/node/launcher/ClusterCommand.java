@@ -246,7 +246,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
   /** Sends the fault change to every running node; partitions are symmetric only if all agree. */
   static int applyEverywhere(LocalCluster cluster, String method, String body) throws IOException {
-    NodeClient client = new NodeClient(cluster.dir().adminToken(false), Duration.ofSeconds(5));
+    NodeClient client = cluster.client(cluster.dir().adminToken(false), Duration.ofSeconds(5));
     int failures = 0;
     for (Peer p : cluster.peers().all().values()) {
       if (cluster.dir().process(p.id()).isEmpty()) {

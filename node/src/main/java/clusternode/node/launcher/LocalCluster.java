@@ -3,6 +3,7 @@ package clusternode.node.launcher;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
 import clusternode.node.ctl.NodeClient;
+import clusternode.node.tls.NodeTls;
 import clusternode.protocols.peers.Peer;
 import clusternode.protocols.peers.PeerDirectory;
 import java.io.IOException;
@@ -31,11 +32,13 @@ public final class LocalCluster {
   private final Path jar;
   private final PrintStream out;
   private final Optional<Path> tlsDir;
+  private final Optional<NodeTls> https;
 
   private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out,
-      Optional<Path> tlsDir) {
+      Optional<Path> tlsDir, Optional<NodeTls> https) {
     this.dir = dir;
     this.tlsDir = tlsDir;
+    this.https = https;
     this.deployment = deployment;
     this.peers = peers;
     this.jar = jar;
@@ -47,8 +50,8 @@ public final class LocalCluster {
     PbftDeploymentKeys.ensure(dir, deployment, false, out);
     Optional<Path> tlsDir = TlsDeploymentKeys.apply(dir, deployment, TlsDeploymentKeys.Action.MAKE_MISSING, List.of(), out);
     Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
-    PeerDirectory peers = nodes.values().iterator().next().peers();
-    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), peers, jar, out, tlsDir);
+    NodeConfig any = nodes.values().iterator().next();
+    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), any.peers(), jar, out, tlsDir, any.https());
   }
 
   public PeerDirectory peers() {
@@ -57,6 +60,18 @@ public final class LocalCluster {
 
   public ClusterDir dir() {
     return dir;
+  }
+
+  /** A client of the nodes' HTTP API: HTTPS trusting the deployment CA when the deployment serves HTTPS. */
+  public NodeClient client(String adminToken, Duration timeout) {
+    if (https.isEmpty()) {
+      return new NodeClient(adminToken, timeout);
+    }
+    try {
+      return new NodeClient(adminToken, timeout, https.get().clientContext());
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust the deployment CA in " + https.get().trustStore() + ": " + e.getMessage());
+    }
   }
 
   /** Starts every node that is not running and waits until all report healthy. */
@@ -135,7 +150,7 @@ public final class LocalCluster {
   }
 
   private boolean awaitHealthy(List<String> ids, Duration timeout) throws IOException {
-    NodeClient client = new NodeClient(null, Duration.ofSeconds(2));
+    NodeClient client = client(null, Duration.ofSeconds(2));
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> waiting = new ArrayList<>(ids);
     while (!waiting.isEmpty()) {
@@ -160,11 +175,11 @@ public final class LocalCluster {
 
   /** Prints one line per node: process, address and health. */
   public void printStatus() throws IOException {
-    NodeClient client = new NodeClient(null, Duration.ofSeconds(2));
+    NodeClient client = client(null, Duration.ofSeconds(2));
     for (Peer p : peers.all().values()) {
       Optional<ProcessHandle> process = dir.process(p.id());
       String health = process.isPresent() ? Optional.ofNullable(client.healthStatus(p)).orElse("not answering") : "-";
-      out.printf("%-6s %-24s %-14s %s%n", p.id(), p.httpBase(),
+      out.printf("%-6s %-24s %-14s %s%n", p.id(), client.base(p),
           process.map(h -> "pid " + h.pid()).orElse("not running"), health);
     }
   }

@@ -107,6 +107,11 @@ public record NodeTls(Path keyStore, Path trustStore, String password) {
     return context;
   }
 
+  /** A client context that trusts only this deployment's CA certificates. */
+  public SSLContext clientContext() throws IOException, GeneralSecurityException {
+    return clientContext(trustStore, password);
+  }
+
   /** A client context that trusts only the CA certificates in {@code trustStore}. */
   public static SSLContext clientContext(Path trustStore, String password) throws IOException, GeneralSecurityException {
     SSLContext context = SSLContext.getInstance("TLS");
