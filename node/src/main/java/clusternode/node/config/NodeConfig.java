@@ -41,8 +41,12 @@ public record NodeConfig(
 
   /** Loads {@code file} as the deployment and {@code id} (may be null: then the file's) as this node. */
   public static NodeConfig load(Path file, String id, ProtocolCatalog catalog) {
-    Config overrides = id == null ? ConfigFactory.empty()
-        : ConfigFactory.empty().withValue("cluster-node.id", ConfigValueFactory.fromAnyRef(id));
+    return load(file, id, catalog, ConfigFactory.empty());
+  }
+
+  private static NodeConfig load(Path file, String id, ProtocolCatalog catalog, Config extra) {
+    Config overrides = id == null ? extra
+        : extra.withValue("cluster-node.id", ConfigValueFactory.fromAnyRef(id));
     return fromLayers(overrides.withFallback(ConfigFactory.systemProperties()).withFallback(parse(file)),
         file.toString(), catalog);
   }
@@ -211,13 +215,25 @@ public record NodeConfig(
 
   /** Every node's config of this deployment, for launchers that start them all. */
   public static Map<String, NodeConfig> loadAll(Path file, ProtocolCatalog catalog) {
+    return loadAll(file, catalog, ConfigFactory.empty());
+  }
+
+  /**
+   * Checks every node's config except its TLS key material, so a launcher can refuse a bad
+   * deployment before it spends time making keys for it.
+   */
+  public static void checkAllButKeyStores(Path file, ProtocolCatalog catalog) {
+    loadAll(file, catalog, ConfigFactory.parseString("cluster-node.transport.tls.enabled = off, cluster-node.http.tls.enabled = off"));
+  }
+
+  private static Map<String, NodeConfig> loadAll(Path file, ProtocolCatalog catalog, Config extra) {
     Config deployment = resolve(parse(file).withFallback(ConfigFactory.defaultReference()), file.toString());
     if (!deployment.hasPath("cluster-node.peers") || deployment.getObject("cluster-node.peers").isEmpty()) {
       throw new ConfigProblem("cluster-node.peers", "no nodes listed in " + file, "list every node of the deployment");
     }
     Map<String, NodeConfig> all = new java.util.LinkedHashMap<>();
     for (String id : new java.util.TreeSet<>(deployment.getObject("cluster-node.peers").keySet())) {
-      all.put(id, load(file, id, catalog));
+      all.put(id, load(file, id, catalog, extra));
     }
     return all;
   }

@@ -48,6 +48,7 @@ public final class LocalCluster {
   /** Checks every node's config of {@code deployment} (a {@code ConfigProblem} if one is wrong). */
   public static LocalCluster of(ClusterDir dir, Path deployment, Path jar, PrintStream out) throws IOException {
     PbftDeploymentKeys.ensure(dir, deployment, false, out);
+    NodeConfig.checkAllButKeyStores(deployment, ProtocolCatalog.discover());
     Optional<Path> tlsDir = TlsDeploymentKeys.apply(dir, deployment, TlsDeploymentKeys.Action.MAKE_MISSING, List.of(), out);
     Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
     NodeConfig any = nodes.values().iterator().next();

@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
  */
 final class RefusalLoggingSslEngine extends SSLEngine {
   private static final Logger log = LoggerFactory.getLogger("clusternode.tls");
+  /** A peer that keeps retrying (Akka does, every few seconds) is logged once per window per reason. */
+  private static final LogRate RATE = new LogRate(10, 64);
 
   private final SSLEngine delegate;
   private final String listeningOn;
@@ -30,8 +32,12 @@ final class RefusalLoggingSslEngine extends SSLEngine {
 
   private SSLException refused(SSLException e) {
     if (logged.compareAndSet(false, true)) {
-      log.warn("refused an inbound TLS connection on {} (TLS handshake failed): {}: {}", listeningOn,
-          e.getClass().getSimpleName(), e.getMessage());
+      String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+      long suppressed = RATE.admit(reason, System.nanoTime());
+      if (suppressed >= 0) {
+        log.warn("refused an inbound TLS connection on {} (TLS handshake failed): {}{}", listeningOn, reason,
+            suppressed > 0 ? " (and " + suppressed + " more like it in the last " + RATE.windowSeconds() + " s)" : "");
+      }
     }
     return e;
   }
