@@ -25,11 +25,12 @@ import org.HdrHistogram.Histogram;
 public final class Bench {
   private final LocalCluster cluster;
   private final PrintStream out;
-  private final NodeClient http = new NodeClient(null, Duration.ofSeconds(3));
+  private final NodeClient http;
 
   public Bench(LocalCluster cluster, PrintStream out) {
     this.cluster = cluster;
     this.out = out;
+    this.http = cluster.client(null, Duration.ofSeconds(3));
   }
 
   /** Runs {@code workload}; returns the JSON line. */
@@ -38,7 +39,8 @@ public final class Bench {
     Map<String, Object> result = switch (workload) {
       case "kv-write" -> load(workload, clients, duration, target, HttpLoad.kvWrites(valueBytes), s -> s == 200);
       case "kv-read" -> {
-        new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200).run();
+        new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200,
+            cluster.httpsClientContext()).run();
         yield load(workload, clients, duration, target, HttpLoad.kvReads(), s -> s == 200);
       }
       case "ledger-transfer" -> ledgerTransfers(clients, duration, target);
@@ -60,8 +62,9 @@ public final class Bench {
       HttpLoad.Requests requests, HttpLoad.Success success) throws InterruptedException {
     List<URI> targets = targets(target);
     // The servers JIT-compile their hot paths for many seconds; measure them warm.
-    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(15, duration.toSeconds())), requests, success).run();
-    HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success).run();
+    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(15, duration.toSeconds())), requests, success,
+        cluster.httpsClientContext()).run();
+    HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success, cluster.httpsClientContext()).run();
     Histogram h = r.latencyMicros();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("workload", workload);
@@ -215,7 +218,7 @@ public final class Bench {
   }
 
   private long writeUntilCommitted(List<Peer> nodes, Duration timeout) throws InterruptedException {
-    NodeClient client = new NodeClient(null, Duration.ofMillis(2000));
+    NodeClient client = cluster.client(null, Duration.ofMillis(2000));
     long deadline = System.nanoTime() + timeout.toNanos();
     int i = 0;
     while (System.nanoTime() < deadline) {
@@ -252,11 +255,11 @@ public final class Bench {
 
   private List<URI> targets(String target) throws InterruptedException {
     if (target.equals("all")) {
-      return cluster.peers().all().values().stream().map(p -> URI.create(p.httpBase())).toList();
+      return cluster.peers().all().values().stream().map(p -> URI.create(http.base(p))).toList();
     }
     String id = target.equals("leader") ? awaitLeader(Duration.ofSeconds(30))
         .orElseThrow(() -> new IllegalStateException("no leader within 30 s")) : target;
-    return List.of(URI.create(cluster.peers().get(id).httpBase()));
+    return List.of(URI.create(http.base(cluster.peers().get(id))));
   }
 
   private static String markdown(Map<String, Object> result) {

@@ -65,11 +65,16 @@ public final class LocalCluster {
 
   /** A client of the nodes' HTTP API: HTTPS trusting the deployment CA when the deployment serves HTTPS. */
   public NodeClient client(String adminToken, Duration timeout) {
+    return new NodeClient(adminToken, timeout, httpsClientContext());
+  }
+
+  /** Trusts the deployment CA when the deployment serves HTTPS; null when it serves plain HTTP. */
+  public javax.net.ssl.SSLContext httpsClientContext() {
     if (https.isEmpty()) {
-      return new NodeClient(adminToken, timeout);
+      return null;
     }
     try {
-      return new NodeClient(adminToken, timeout, https.get().clientContext());
+      return https.get().clientContext();
     } catch (IOException | java.security.GeneralSecurityException e) {
       throw new IllegalStateException("cannot trust the deployment CA in " + https.get().trustStore() + ": " + e.getMessage());
     }
