@@ -75,6 +75,20 @@ final class DeploymentCa {
   }
 
   /**
+   * Whether node {@code id} has a key store whose CA the trust store holds. During a CA rotation a
+   * certificate of the old CA still counts (nodes still accept it); one of a CA nobody trusts any
+   * more (e.g. left from before {@code keys} made a new CA) does not.
+   */
+  boolean hasTrustedNode(String id) throws IOException, GeneralSecurityException {
+    Path store = NodeTls.keyStoreOf(dir, id);
+    if (!Files.exists(store)) {
+      return false;
+    }
+    Certificate[] chain = open(store).getCertificateChain(id);
+    return chain != null && chain.length > 1 && trustedCertificates().contains(chain[chain.length - 1]);
+  }
+
+  /**
    * Deletes what this class writes (CA, trust store, password, work files), never anything else:
    * the directory may be one a deployment named. Node stores of another CA are replaced on issue.
    */

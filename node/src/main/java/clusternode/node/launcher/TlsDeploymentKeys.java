@@ -79,8 +79,10 @@ final class TlsDeploymentKeys {
           ca.create();
         }
         Map<String, String> missing = new TreeMap<>(hostById);
+        // Not "of the current CA": mid-rotation, a node restarted by `start` must keep its old
+        // certificate until every peer trusts the new CA (keys --reissue is the explicit step).
         for (String id : hostById.keySet()) {
-          if (ca.hasNodeOfCurrentCa(id)) {
+          if (ca.hasTrustedNode(id)) {
             missing.remove(id);
           }
         }

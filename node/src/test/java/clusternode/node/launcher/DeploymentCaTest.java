@@ -55,6 +55,7 @@ class DeploymentCaTest {
     ca.addCa();
     assertEquals(2, java.util.Collections.list(open(ca.trustStore(), ca).aliases()).size());
     assertFalse(ca.hasNodeOfCurrentCa("n1"));
+    assertTrue(ca.hasTrustedNode("n1"), "up/start must not replace it before every node trusts the new CA");
     assertDoesNotThrow(() -> trust(ca).checkClientTrusted(n1, "EC"));
     // Step 2: new certificates from the new CA, trusted by the same trust store.
     ca.issue(Map.of("n1", "127.0.0.1"));
@@ -65,6 +66,7 @@ class DeploymentCaTest {
     // Last step: only the new CA; a node still holding an old certificate is refused.
     ca.trustOnlyCurrentCa();
     assertDoesNotThrow(() -> trust(ca).checkClientTrusted(renewed, "EC"));
+    assertFalse(ca.hasTrustedNode("n2"), "n2 still holds a certificate of the old CA: up/start reissue it");
     assertThrows(CertificateException.class, () -> trust(ca).checkClientTrusted(n1, "EC"));
   }
 
