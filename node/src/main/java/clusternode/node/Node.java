@@ -3,7 +3,9 @@ package clusternode.node;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.ConnectionContext;
 import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.ServerBinding;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.PortCheck;
@@ -65,11 +67,15 @@ public final class Node implements AutoCloseable {
     try {
       Started s = started.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       HttpApi api = new HttpApi(config, s.transport(), metrics, s.protocols());
-      ServerBinding binding = Http.get(system).newServerAt(config.httpBindHost(), config.peers().self().httpPort())
-          .bind(api.routes()).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      ServerBuilder server = Http.get(system).newServerAt(config.httpBindHost(), config.peers().self().httpPort());
+      if (config.https().isPresent()) {
+        server = server.enableHttps(ConnectionContext.httpsServer(config.https().get().serverContext()));
+      }
+      ServerBinding binding = server.bind(api.routes()).toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
       binding.addToCoordinatedShutdown(Duration.ofSeconds(3), system);
-      log.info("node {} up: protocols {}, http://{}:{}, {}", config.peers().selfId(), s.protocols().keySet(),
-          config.httpBindHost(), config.peers().self().httpPort(), config.peers().self().akkaAddress(system.name()));
+      log.info("node {} up: protocols {}, {}://{}:{}, {} over {}", config.peers().selfId(), s.protocols().keySet(),
+          config.https().isPresent() ? "https" : "http", config.httpBindHost(), config.peers().self().httpPort(),
+          config.peers().self().akkaAddress(system.name()), config.config().getString("akka.remote.artery.transport"));
       return new Node(system, binding, s.transport());
     } catch (ExecutionException e) {
       system.terminate();
@@ -79,6 +85,9 @@ public final class Node implements AutoCloseable {
     } catch (TimeoutException e) {
       system.terminate();
       throw new NodeStartException("start-up did not finish within " + START_TIMEOUT.toSeconds() + " s");
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      system.terminate();
+      throw new NodeStartException("cannot set up HTTPS: " + e.getMessage());
     } catch (InterruptedException e) {
       system.terminate();
       Thread.currentThread().interrupt();

@@ -26,12 +26,13 @@ import org.HdrHistogram.Histogram;
 public final class Bench {
   private final LocalCluster cluster;
   private final PrintStream out;
-  private final NodeClient http = new NodeClient(null, Duration.ofSeconds(3));
+  private final NodeClient http;
   private String protocol = "raft";
 
   public Bench(LocalCluster cluster, PrintStream out) {
     this.cluster = cluster;
     this.out = out;
+    this.http = cluster.client(null, Duration.ofSeconds(3));
   }
 
   /** Runs the workload after checking the cluster runs {@code o.protocol()}; returns the JSON line. */
@@ -47,7 +48,8 @@ public final class Bench {
     Map<String, Object> body = switch (workload) {
       case "kv-write" -> load(workload, clients, duration, target, HttpLoad.kvWrites(valueBytes), s -> s == 200);
       case "kv-read" -> {
-        new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200).run();
+        new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200,
+            cluster.httpsClientContext()).run();
         yield load(workload, clients, duration, target, HttpLoad.kvReads(), s -> s == 200);
       }
       case "ledger-transfer" -> ledgerTransfers(clients, duration, target);
@@ -74,8 +76,9 @@ public final class Bench {
       HttpLoad.Requests requests, HttpLoad.Success success) throws InterruptedException {
     List<URI> targets = targets(target);
     // The servers JIT-compile their hot paths for many seconds; measure them warm.
-    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(15, duration.toSeconds())), requests, success).run();
-    HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success).run();
+    new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(15, duration.toSeconds())), requests, success,
+        cluster.httpsClientContext()).run();
+    HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success, cluster.httpsClientContext()).run();
     Histogram h = r.latencyMicros();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("clients", clients);
@@ -231,7 +234,7 @@ public final class Bench {
    * until every replica is active in one view; {@code runs} times.
    */
   private Map<String, Object> viewChange(int runs) throws IOException, InterruptedException {
-    NodeClient admin = new NodeClient(cluster.dir().adminToken(false), Duration.ofSeconds(5));
+    NodeClient admin = cluster.client(cluster.dir().adminToken(false), Duration.ofSeconds(5));
     List<Double> seconds = new ArrayList<>();
     List<Long> views = new ArrayList<>();
     for (int run = 0; run < runs; run++) {
@@ -346,7 +349,7 @@ public final class Bench {
 
   private long writeUntilCommitted(List<Peer> nodes, Duration timeout) throws InterruptedException {
     // PBFT answers a write only after a view change (seconds); Raft's followers forward at once.
-    NodeClient client = new NodeClient(null, Duration.ofMillis(protocol.equals("pbft") ? 15_000 : 2000));
+    NodeClient client = cluster.client(null, Duration.ofMillis(protocol.equals("pbft") ? 15_000 : 2000));
     long deadline = System.nanoTime() + timeout.toNanos();
     int i = 0;
     while (System.nanoTime() < deadline) {
@@ -383,7 +386,7 @@ public final class Bench {
 
   private List<URI> targets(String target) throws InterruptedException {
     if (target.equals("all")) {
-      return cluster.peers().all().values().stream().map(p -> URI.create(p.httpBase())).toList();
+      return cluster.peers().all().values().stream().map(p -> URI.create(http.base(p))).toList();
     }
     if (target.equals("leader") && protocol.equals("pbft")) {
       awaitPbftSettled(Duration.ofSeconds(30));
@@ -391,7 +394,7 @@ public final class Bench {
     }
     String id = target.equals("leader") ? awaitLeader(Duration.ofSeconds(30))
         .orElseThrow(() -> new IllegalStateException("no leader within 30 s")) : target;
-    return List.of(URI.create(cluster.peers().get(id).httpBase()));
+    return List.of(URI.create(http.base(cluster.peers().get(id))));
   }
 
   private static String markdown(Map<String, Object> result) {

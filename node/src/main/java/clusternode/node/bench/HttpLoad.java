@@ -40,7 +40,12 @@ final class HttpLoad {
   private final Requests requests;
   private final Success success;
 
-  HttpLoad(List<URI> targets, int clients, Duration duration, Requests requests, Success success) {
+  /** {@code tls}: the client context of a deployment that serves HTTPS, or null for plain HTTP. */
+  HttpLoad(List<URI> targets, int clients, Duration duration, Requests requests, Success success,
+      javax.net.ssl.SSLContext tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(5));
+    this.http = (tls == null ? builder : builder.sslContext(tls)).build();
     this.targets = targets;
     this.clients = clients;
     this.duration = duration;
@@ -89,8 +94,7 @@ final class HttpLoad {
    * thread, and a single selector thread serves them all. A client per thread would spend a core
    * on 64 selector threads, and the load generator would measure itself.
    */
-  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http;
 
   private void loop(int client, long endNanos, Recorder recorder, AtomicLong ok, AtomicLong errors, String[] firstError) {
     URI base = targets.get(client % targets.size());

@@ -1,5 +1,6 @@
 package clusternode.node.config;
 
+import clusternode.node.tls.NodeTls;
 import clusternode.protocols.config.ConfigProblem;
 import clusternode.protocols.monitor.PeerMonitor;
 import clusternode.protocols.peers.AkkaSettings;
@@ -36,15 +37,20 @@ public record NodeConfig(
     String adminToken,
     String httpBindHost,
     long maxRequestBytes,
-    int maxInFlightRequests) {
+    int maxInFlightRequests,
+    java.util.Optional<NodeTls> https) {
 
   /** Key of the Artery frame size the node sets; protocols check that their messages fit it. */
   public static final String MAX_FRAME_BYTES = "cluster-node.transport.max-frame-bytes";
 
   /** Loads {@code file} as the deployment and {@code id} (may be null: then the file's) as this node. */
   public static NodeConfig load(Path file, String id, ProtocolCatalog catalog) {
-    Config overrides = id == null ? ConfigFactory.empty()
-        : ConfigFactory.empty().withValue("cluster-node.id", ConfigValueFactory.fromAnyRef(id));
+    return load(file, id, catalog, ConfigFactory.empty());
+  }
+
+  private static NodeConfig load(Path file, String id, ProtocolCatalog catalog, Config extra) {
+    Config overrides = id == null ? extra
+        : extra.withValue("cluster-node.id", ConfigValueFactory.fromAnyRef(id));
     return fromLayers(overrides.withFallback(ConfigFactory.systemProperties()).withFallback(parse(file)),
         file.toString(), catalog);
   }
@@ -71,8 +77,14 @@ public record NodeConfig(
     config = config.withValue("akka.http.server.parsing.max-content-length", ConfigValueFactory.fromAnyRef(maxBody))
         .withValue("akka.http.server.parsing.error-handler",
             ConfigValueFactory.fromAnyRef("clusternode.node.http.JsonParsingErrorHandler"));
+    // Derived from cluster-node.transport.tls, so these win over the plain-TCP defaults of AkkaSettings.
+    java.util.Optional<Config> artery = NodeTls.arterySettings(config, peers.selfId());
+    if (artery.isPresent()) {
+      config = artery.get().withFallback(config);
+    }
+    java.util.Optional<NodeTls> https = NodeTls.forHttps(config, peers.selfId());
     return new NodeConfig(config, peers, protocols, dataDir, token,
-        bindHost.isBlank() ? peers.self().host() : bindHost, maxBody, (int) maxInFlight);
+        bindHost.isBlank() ? peers.self().host() : bindHost, maxBody, (int) maxInFlight, https);
   }
 
   private static Config parse(Path file) {
@@ -229,13 +241,25 @@ public record NodeConfig(
 
   /** Every node's config of this deployment, for launchers that start them all. */
   public static Map<String, NodeConfig> loadAll(Path file, ProtocolCatalog catalog) {
+    return loadAll(file, catalog, ConfigFactory.empty());
+  }
+
+  /**
+   * Checks every node's config except its TLS key material, so a launcher can refuse a bad
+   * deployment before it spends time making keys for it.
+   */
+  public static void checkAllButKeyStores(Path file, ProtocolCatalog catalog) {
+    loadAll(file, catalog, ConfigFactory.parseString("cluster-node.transport.tls.enabled = off, cluster-node.http.tls.enabled = off"));
+  }
+
+  private static Map<String, NodeConfig> loadAll(Path file, ProtocolCatalog catalog, Config extra) {
     Config deployment = resolve(parse(file).withFallback(ConfigFactory.defaultReference()), file.toString());
     if (!deployment.hasPath("cluster-node.peers") || deployment.getObject("cluster-node.peers").isEmpty()) {
       throw new ConfigProblem("cluster-node.peers", "no nodes listed in " + file, "list every node of the deployment");
     }
     Map<String, NodeConfig> all = new java.util.LinkedHashMap<>();
     for (String id : new java.util.TreeSet<>(deployment.getObject("cluster-node.peers").keySet())) {
-      all.put(id, load(file, id, catalog));
+      all.put(id, load(file, id, catalog, extra));
     }
     return all;
   }

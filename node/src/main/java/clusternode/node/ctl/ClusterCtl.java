@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import clusternode.node.tls.NodeTls;
 import clusternode.protocols.peers.Peer;
 
 /** {@code bin/clusterctl}: the client of one node's HTTP API. */
@@ -26,6 +27,10 @@ public final class ClusterCtl implements Callable<Integer> {
   @Option(names = "--token-file", description = "admin token file (default: target/cluster/admin-token under the project)")
   Path tokenFile;
 
+  @Option(names = "--trust-store", description = "for an https URL: the deployment's CA trust store, with the password"
+      + " file beside it (default: target/cluster/tls/trust.p12 under the project)")
+  Path trustStore;
+
   @Override
   public Integer call() {
     System.out.println("usage: bin/clusterctl [--url URL] health|peers|metrics|faults ... (--help for more)");
@@ -33,18 +38,30 @@ public final class ClusterCtl implements Callable<Integer> {
   }
 
   Peer node() {
-    int port = url.getPort() > 0 ? url.getPort() : 80;
+    int port = url.getPort() > 0 ? url.getPort() : https() ? 443 : 80;
     return new Peer("node", url.getHost(), 0, port);
   }
 
+  private boolean https() {
+    return "https".equalsIgnoreCase(url.getScheme());
+  }
+
   NodeClient client() throws IOException {
-    Path file = tokenFile;
-    if (file == null) {
-      String home = System.getenv("CLUSTERNODE_HOME");
-      file = Path.of(home == null ? "." : home, "target/cluster/admin-token");
-    }
+    String home = System.getenv("CLUSTERNODE_HOME");
+    Path file = tokenFile != null ? tokenFile : Path.of(home == null ? "." : home, "target/cluster/admin-token");
     String token = Files.exists(file) ? Files.readString(file).strip() : "";
-    return new NodeClient(token, Duration.ofSeconds(10));
+    if (!https()) {
+      return new NodeClient(token, Duration.ofSeconds(10));
+    }
+    // HTTPS: trust the deployment CA only, never the JDK's public CAs.
+    Path trust = trustStore != null ? trustStore : Path.of(home == null ? "." : home, "target/cluster/tls", NodeTls.TRUST_STORE);
+    try {
+      String password = Files.readString(trust.resolveSibling(NodeTls.PASSWORD_FILE)).strip();
+      return new NodeClient(token, Duration.ofSeconds(10), NodeTls.clientContext(trust, password));
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IOException("cannot use the trust store " + trust + " (and its password file beside it): " + e.getMessage()
+          + "; pass --trust-store", e);
+    }
   }
 
   /** Prints the answer's body and maps its status to the exit code (0 for 2xx). */

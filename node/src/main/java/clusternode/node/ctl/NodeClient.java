@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 
 /** A small HTTP client of one node's API, shared by the launcher and {@code clusterctl}. */
 public final class NodeClient {
@@ -27,13 +28,27 @@ public final class NodeClient {
     }
   }
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http;
   private final String adminToken;
   private final Duration timeout;
+  private final String scheme;
 
   public NodeClient(String adminToken, Duration timeout) {
+    this(adminToken, timeout, null);
+  }
+
+  /** With {@code tls} (trusting the deployment CA) the client speaks HTTPS to every node; null: plain HTTP. */
+  public NodeClient(String adminToken, Duration timeout, SSLContext tls) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+    this.http = (tls == null ? builder : builder.sslContext(tls)).build();
     this.adminToken = adminToken;
     this.timeout = timeout;
+    this.scheme = tls == null ? "http" : "https";
+  }
+
+  /** Where a node's API is, as this client reaches it. */
+  public String base(Peer peer) {
+    return scheme + "://" + peer.host() + ":" + peer.httpPort();
   }
 
   public Answer get(Peer peer, String path) throws IOException {
@@ -41,7 +56,7 @@ public final class NodeClient {
   }
 
   public Answer send(Peer peer, String path, String method, String jsonBody) throws IOException {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(peer.httpBase() + path)).timeout(timeout)
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base(peer) + path)).timeout(timeout)
         .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
     if (jsonBody != null) {
       b.header("Content-Type", "application/json");

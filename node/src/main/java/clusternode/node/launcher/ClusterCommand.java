@@ -166,17 +166,43 @@ public final class ClusterCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "keys", description = "Writes new Ed25519 keys for a PBFT deployment (up makes them when missing).")
+  @Command(name = "keys", description = "Writes a new TLS CA and key stores for the deployment's nodes, and new Ed25519 keys"
+      + " if it runs PBFT (up makes what is missing). --reissue, --add-ca and --trust-only-current-ca rotate TLS keys.")
   static final class Keys implements Callable<Integer> {
     @ParentCommand ClusterCommand parent;
 
     @Option(names = "--config", defaultValue = "conf/pbft-4.conf", description = "deployment file (default ${DEFAULT-VALUE})")
     Path config;
 
+    @Option(names = "--reissue", description = "new TLS key and certificate from the current CA for these nodes"
+        + " (--node, repeatable; all when none)")
+    boolean reissue;
+
+    @Option(names = "--node", description = "with --reissue: a node id")
+    List<String> nodes = new ArrayList<>();
+
+    @Option(names = "--add-ca", description = "rotation step 1: a new CA signs from now on; trust.p12 holds old and new")
+    boolean addCa;
+
+    @Option(names = "--trust-only-current-ca", description = "rotation last step: trust.p12 holds only the current CA")
+    boolean trustOnlyCurrentCa;
+
     @Override
     public Integer call() {
       return guarded(() -> {
-        PbftDeploymentKeys.ensure(parent.clusterDir(), ProjectPaths.resolveConfig(config), true, System.out);
+        if ((reissue ? 1 : 0) + (addCa ? 1 : 0) + (trustOnlyCurrentCa ? 1 : 0) > 1) {
+          throw new IllegalArgumentException("give at most one of --reissue, --add-ca, --trust-only-current-ca");
+        }
+        Path deployment = ProjectPaths.resolveConfig(config);
+        TlsDeploymentKeys.Action action = reissue ? TlsDeploymentKeys.Action.REISSUE
+            : addCa ? TlsDeploymentKeys.Action.ADD_CA
+            : trustOnlyCurrentCa ? TlsDeploymentKeys.Action.TRUST_ONLY_CURRENT_CA : TlsDeploymentKeys.Action.MAKE_NEW;
+        if (action == TlsDeploymentKeys.Action.MAKE_NEW) {
+          PbftDeploymentKeys.ensure(parent.clusterDir(), deployment, true, System.out);
+        }
+        if (TlsDeploymentKeys.apply(parent.clusterDir(), deployment, action, nodes, System.out).isEmpty()) {
+          System.out.println("no TLS keys: " + deployment + " runs plain TCP (cluster-node.transport.tls.enabled = off)");
+        }
         return 0;
       });
     }
@@ -228,7 +254,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
   /** Sends the fault change to every running node; partitions are symmetric only if all agree. */
   static int applyEverywhere(LocalCluster cluster, String method, String body) throws IOException {
-    NodeClient client = new NodeClient(cluster.dir().adminToken(false), Duration.ofSeconds(5));
+    NodeClient client = cluster.client(cluster.dir().adminToken(false), Duration.ofSeconds(5));
     int failures = 0;
     for (Peer p : cluster.peers().all().values()) {
       if (cluster.dir().process(p.id()).isEmpty()) {

@@ -42,6 +42,11 @@ public final class ClusterDir {
     return root.resolve("pbft-keys.conf");
   }
 
+  /** The deployment CA and every node's TLS key store (see {@link DeploymentCa}). */
+  public Path tlsDir() {
+    return root.resolve("tls");
+  }
+
   public Path tokenFile() {
     return root.resolve("admin-token");
   }

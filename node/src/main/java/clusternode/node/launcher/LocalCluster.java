@@ -3,6 +3,7 @@ package clusternode.node.launcher;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
 import clusternode.node.ctl.NodeClient;
+import clusternode.node.tls.NodeTls;
 import clusternode.protocols.peers.Peer;
 import clusternode.protocols.peers.PeerDirectory;
 import java.io.IOException;
@@ -30,9 +31,14 @@ public final class LocalCluster {
   private final PeerDirectory peers;
   private final Path jar;
   private final PrintStream out;
+  private final Optional<Path> tlsDir;
+  private final Optional<NodeTls> https;
 
-  private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out) {
+  private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out,
+      Optional<Path> tlsDir, Optional<NodeTls> https) {
     this.dir = dir;
+    this.tlsDir = tlsDir;
+    this.https = https;
     this.deployment = deployment;
     this.peers = peers;
     this.jar = jar;
@@ -42,9 +48,11 @@ public final class LocalCluster {
   /** Checks every node's config of {@code deployment} (a {@code ConfigProblem} if one is wrong). */
   public static LocalCluster of(ClusterDir dir, Path deployment, Path jar, PrintStream out) throws IOException {
     PbftDeploymentKeys.ensure(dir, deployment, false, out);
+    NodeConfig.checkAllButKeyStores(deployment, ProtocolCatalog.discover());
+    Optional<Path> tlsDir = TlsDeploymentKeys.apply(dir, deployment, TlsDeploymentKeys.Action.MAKE_MISSING, List.of(), out);
     Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
-    PeerDirectory peers = nodes.values().iterator().next().peers();
-    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), peers, jar, out);
+    NodeConfig any = nodes.values().iterator().next();
+    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), any.peers(), jar, out, tlsDir, any.https());
   }
 
   public PeerDirectory peers() {
@@ -53,6 +61,23 @@ public final class LocalCluster {
 
   public ClusterDir dir() {
     return dir;
+  }
+
+  /** A client of the nodes' HTTP API: HTTPS trusting the deployment CA when the deployment serves HTTPS. */
+  public NodeClient client(String adminToken, Duration timeout) {
+    return new NodeClient(adminToken, timeout, httpsClientContext());
+  }
+
+  /** Trusts the deployment CA when the deployment serves HTTPS; null when it serves plain HTTP. */
+  public javax.net.ssl.SSLContext httpsClientContext() {
+    if (https.isEmpty()) {
+      return null;
+    }
+    try {
+      return https.get().clientContext();
+    } catch (IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("cannot trust the deployment CA in " + https.get().trustStore() + ": " + e.getMessage());
+    }
   }
 
   /** Starts every node that is not running and waits until all report healthy. */
@@ -109,6 +134,7 @@ public final class LocalCluster {
     command.add("-Dcluster-node.admin-token-file=" + dir.tokenFile());
     command.add("-Dcluster-node.data-dir=" + dir.dataDir(id));
     command.add("-Dcluster-node.pbft.keys-file=" + dir.pbftKeysFile());
+    tlsDir.ifPresent(tls -> command.add("-Dcluster-node.transport.tls.dir=" + tls));
     if (!Files.exists(runJar())) {
       Files.copy(jar, runJar());
     }
@@ -130,7 +156,7 @@ public final class LocalCluster {
   }
 
   private boolean awaitHealthy(List<String> ids, Duration timeout) throws IOException {
-    NodeClient client = new NodeClient(null, Duration.ofSeconds(2));
+    NodeClient client = client(null, Duration.ofSeconds(2));
     long deadline = System.nanoTime() + timeout.toNanos();
     List<String> waiting = new ArrayList<>(ids);
     while (!waiting.isEmpty()) {
@@ -155,11 +181,11 @@ public final class LocalCluster {
 
   /** Prints one line per node: process, address and health. */
   public void printStatus() throws IOException {
-    NodeClient client = new NodeClient(null, Duration.ofSeconds(2));
+    NodeClient client = client(null, Duration.ofSeconds(2));
     for (Peer p : peers.all().values()) {
       Optional<ProcessHandle> process = dir.process(p.id());
       String health = process.isPresent() ? Optional.ofNullable(client.healthStatus(p)).orElse("not answering") : "-";
-      out.printf("%-6s %-24s %-14s %s%n", p.id(), p.httpBase(),
+      out.printf("%-6s %-24s %-14s %s%n", p.id(), client.base(p),
           process.map(h -> "pid " + h.pid()).orElse("not running"), health);
     }
   }

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** One test per configuration error: each names the key and the fix in one line. */
 class NodeConfigTest {
+  // Plain TCP unless a test says otherwise: TLS needs key stores, and has its own tests below.
   private static final String PEERS = """
+      transport.tls = off
       peers {
         n1 { host = "127.0.0.1", akka-port = 12551, http-port = 18081 }
         n2 { host = "127.0.0.1", akka-port = 12552, http-port = 18082 }
@@ -187,10 +189,57 @@ class NodeConfigTest {
   @Test
   void everyShippedDeploymentLoadsForEveryNode() {
     Path conf = Path.of("..", "conf");
-    for (String name : new String[] {"default.conf", "raft-5.conf"}) {
-      var all = NodeConfig.loadAll(conf.resolve(name), ProtocolCatalog.discover());
-      assertTrue(all.size() >= 3, name);
-      all.forEach((id, c) -> assertEquals(id, c.peers().selfId()));
+    // Key stores are the launcher's business (DeploymentCaTest); here only the rest is checked.
+    System.setProperty("cluster-node.transport.tls.enabled", "off");
+    com.typesafe.config.ConfigFactory.invalidateCaches();
+    try {
+      for (String name : new String[] {"default.conf", "raft-5.conf"}) {
+        var all = NodeConfig.loadAll(conf.resolve(name), ProtocolCatalog.discover());
+        assertTrue(all.size() >= 3, name);
+        all.forEach((id, c) -> assertEquals(id, c.peers().selfId()));
+      }
+    } finally {
+      System.clearProperty("cluster-node.transport.tls.enabled");
+      com.typesafe.config.ConfigFactory.invalidateCaches();
     }
+  }
+
+  @Test
+  void everyShippedDeploymentRunsTls() {
+    for (String name : new String[] {"default.conf", "raft-5.conf", "pbft-4.conf"}) {
+      var file = com.typesafe.config.ConfigFactory.parseFile(Path.of("..", "conf", name).toFile())
+          .withFallback(com.typesafe.config.ConfigFactory.defaultReference()).resolve();
+      assertTrue(clusternode.node.tls.NodeTls.transportTlsOn(file), name + " must not opt out of TLS");
+    }
+  }
+
+  @Test
+  void tlsWithoutKeyStoresNamesTheMissingFileAndBothFixes() throws IOException {
+    Path empty = java.nio.file.Files.createDirectories(dir.resolve("no-keys"));
+    ConfigProblem p = problem("cluster-node { transport.tls.dir = \"" + empty + "\"\n"
+        + PEERS.replace("transport.tls = off", "") + "}", "n1");
+    assertEquals("cluster-node.transport.tls.dir", p.key());
+    assertTrue(p.line().contains("TLS is on but there is no key store at " + empty.resolve("n1.p12")), p.line());
+    assertTrue(p.line().contains("run bin/cluster keys"), p.line());
+    assertTrue(p.line().contains("cluster-node.transport.tls.enabled = off"), p.line());
+  }
+
+  @Test
+  void tlsOffMeansPlainTcpAndOnlyTlsMustBeOnOrOff() throws IOException {
+    NodeConfig c = NodeConfig.load(file("cluster-node {\n" + PEERS + "}"), "n1", ProtocolCatalog.discover());
+    assertEquals("tcp", c.config().getString("akka.remote.artery.transport"));
+    ConfigProblem p = problem("cluster-node { transport.tls.enabled = maybe\n" + PEERS.replace("transport.tls = off", "")
+        + "}", "n1");
+    assertEquals("cluster-node.transport.tls.enabled", p.key());
+  }
+
+  @Test
+  void httpBindsToLoopbackUnlessTheDeploymentSaysOtherwise() throws IOException {
+    String remote = PEERS.replace("\"127.0.0.1\"", "\"10.1.2.3\"");
+    assertEquals("127.0.0.1", NodeConfig.fromLayers(com.typesafe.config.ConfigFactory.parseString(
+        "cluster-node { id = n1\n" + remote + "}"), "test", ProtocolCatalog.discover()).httpBindHost());
+    assertEquals("0.0.0.0", NodeConfig.fromLayers(com.typesafe.config.ConfigFactory.parseString(
+        "cluster-node { id = n1, http.bind-host = \"0.0.0.0\"\n" + remote + "}"), "test", ProtocolCatalog.discover())
+        .httpBindHost());
   }
 }

@@ -40,6 +40,8 @@ class HttpApiTest {
           admin-token = "%s"
           data-dir = "%s"
           http.max-request-bytes = 64 KiB
+          # One node in this JVM and no peer to talk to; TLS between nodes is TlsRefusalIT's subject.
+          transport.tls = off
           peers {
             n1 { host = "127.0.0.1", akka-port = %d, http-port = %d }
             n2 { host = "127.0.0.1", akka-port = %d, http-port = %d }
