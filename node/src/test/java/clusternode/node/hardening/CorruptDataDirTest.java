@@ -31,6 +31,8 @@ class CorruptDataDirTest {
           id = n1
           data-dir = "%s"
           protocols = [raft]
+          # In-process nodes without key material; TLS between nodes is TlsRefusalIT's subject.
+          transport.tls.enabled = off
           peers { n1 { host = "127.0.0.1", akka-port = 27905, http-port = 28405 } }
         }
         """.formatted(data);

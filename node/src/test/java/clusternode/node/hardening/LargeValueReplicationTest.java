@@ -30,6 +30,8 @@ class LargeValueReplicationTest {
           id = %s
           data-dir = "%s"
           protocols = [raft]
+          # In-process nodes without key material; TLS between nodes is TlsRefusalIT's subject.
+          transport.tls.enabled = off
           peers {
             n1 { host = "127.0.0.1", akka-port = 27906, http-port = 28406 }
             n2 { host = "127.0.0.1", akka-port = 27907, http-port = 28407 }
