@@ -48,8 +48,11 @@ public final class Bench {
     Map<String, Object> body = switch (workload) {
       case "kv-write" -> load(workload, clients, duration, target, HttpLoad.kvWrites(valueBytes), s -> s == 200);
       case "kv-read" -> {
-        new HttpLoad(targets(target), clients, Duration.ofSeconds(2), HttpLoad.kvWrites(valueBytes), s -> s == 200,
-            cluster.httpsClientContext()).run();
+        HttpLoad.Result preload = new HttpLoad(targets(target), clients, Duration.ofMinutes(5),
+            HttpLoad.kvPreload(valueBytes), s -> s == 200, cluster.httpsClientContext()).run();
+        if (preload.errors() > 0) {
+          throw new IllegalStateException(preload.errors() + " writes of the keys to read failed, first: " + preload.firstError());
+        }
         yield load(workload, clients, duration, target, HttpLoad.kvReads(), s -> s == 200);
       }
       case "ledger-transfer" -> ledgerTransfers(clients, duration, target);
@@ -116,13 +119,12 @@ public final class Bench {
       postUntilOk("/ledger/deposits", "{\"id\":\"dep-" + account + "\",\"account\":\"" + account
           + "\",\"amount\":1000000000}");
     }
-    HttpLoad.Requests transfers = (base, client, n) -> {
+    HttpLoad.Requests transfers = (client, n) -> {
       long i = client * 1_000_003L + n;
       String body = "{\"id\":\"t-" + run + "-" + client + "-" + n + "\",\"from\":\"bench-" + run + "-" + (i % 1000)
           + "\",\"to\":\"bench-" + run + "-" + ((i * 7 + 1) % 1000) + "\",\"amount\":1}";
-      return java.net.http.HttpRequest.newBuilder(base.resolve("/ledger/transfers"))
-          .header("Content-Type", "application/json").timeout(Duration.ofSeconds(10))
-          .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+      return new HttpLoad.Request("POST", "/ledger/transfers", "application/json",
+          body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     };
     m.putAll(load("ledger-transfer", clients, duration, target, transfers, s -> s == 201 || s == 200));
     return m;

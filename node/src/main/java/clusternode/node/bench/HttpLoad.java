@@ -2,9 +2,7 @@ package clusternode.node.bench;
 
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +16,12 @@ import org.HdrHistogram.Recorder;
  * HdrHistogram (microseconds); errors are counted, never hidden.
  */
 final class HttpLoad {
-  /** The {@code n}-th request of bench client {@code client}, against {@code base}. */
+  /** One request; {@code contentType} and {@code body} may be null. */
+  record Request(String method, String path, String contentType, byte[] body) {}
+
+  /** The {@code n}-th request of bench client {@code client}; null when that client is done. */
   interface Requests {
-    HttpRequest make(URI base, int client, long n);
+    Request make(int client, long n);
   }
 
   /** Which answers count as done; the rest are errors. */
@@ -39,13 +40,12 @@ final class HttpLoad {
   private final Duration duration;
   private final Requests requests;
   private final Success success;
+  private final javax.net.ssl.SSLContext tls;
 
   /** {@code tls}: the client context of a deployment that serves HTTPS, or null for plain HTTP. */
   HttpLoad(List<URI> targets, int clients, Duration duration, Requests requests, Success success,
       javax.net.ssl.SSLContext tls) {
-    HttpClient.Builder builder = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5));
-    this.http = (tls == null ? builder : builder.sslContext(tls)).build();
+    this.tls = tls;
     this.targets = targets;
     this.clients = clients;
     this.duration = duration;
@@ -57,14 +57,18 @@ final class HttpLoad {
   static Requests kvWrites(int valueBytes) {
     byte[] value = new byte[valueBytes];
     java.util.Arrays.fill(value, (byte) 'v');
-    return (base, client, n) -> HttpRequest.newBuilder(base.resolve("/kv/bench-" + client + "-" + (n % 1000)))
-        .PUT(HttpRequest.BodyPublishers.ofByteArray(value)).timeout(Duration.ofSeconds(10)).build();
+    return (client, n) -> new Request("PUT", "/kv/bench-" + client + "-" + (n % 1000), null, value);
+  }
+
+  /** Each client writes its 1000 keys once, so every key {@link #kvReads} asks for exists. */
+  static Requests kvPreload(int valueBytes) {
+    Requests writes = kvWrites(valueBytes);
+    return (client, n) -> n < 1000 ? writes.make(client, n) : null;
   }
 
   /** Linearizable GETs of the keys {@link #kvWrites} wrote. */
   static Requests kvReads() {
-    return (base, client, n) -> HttpRequest.newBuilder(base.resolve("/kv/bench-" + client + "-" + (n % 1000)))
-        .GET().timeout(Duration.ofSeconds(10)).build();
+    return (client, n) -> new Request("GET", "/kv/bench-" + client + "-" + (n % 1000), null, null);
   }
 
   Result run() throws InterruptedException {
@@ -89,33 +93,27 @@ final class HttpLoad {
     return new Result(ok.get(), errors.get(), seconds, recorder.getIntervalHistogram(), firstError[0]);
   }
 
-  /**
-   * One client shared by every bench thread: its pool keeps one keep-alive connection per busy
-   * thread, and a single selector thread serves them all. A client per thread would spend a core
-   * on 64 selector threads, and the load generator would measure itself.
-   */
-  private final HttpClient http;
-
   private void loop(int client, long endNanos, Recorder recorder, AtomicLong ok, AtomicLong errors, String[] firstError) {
-    URI base = targets.get(client % targets.size());
     long n = 0;
-    while (System.nanoTime() < endNanos) {
-      HttpRequest request = requests.make(base, client, n++);
-      long t0 = System.nanoTime();
-      try {
-        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-        long micros = (System.nanoTime() - t0) / 1000;
-        if (success.test(r.statusCode())) {
-          recorder.recordValue(micros);
-          ok.incrementAndGet();
-        } else {
-          noteError(errors, firstError, r.statusCode() + " " + new String(r.body()));
+    try (BenchConnection connection = new BenchConnection(targets.get(client % targets.size()), tls, 10_000)) {
+      while (System.nanoTime() < endNanos) {
+        Request request = requests.make(client, n++);
+        if (request == null) {
+          return;
         }
-      } catch (IOException e) {
-        noteError(errors, firstError, e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        long t0 = System.nanoTime();
+        try {
+          BenchConnection.Response r = connection.exchange(request);
+          long micros = (System.nanoTime() - t0) / 1000;
+          if (success.test(r.status())) {
+            recorder.recordValue(micros);
+            ok.incrementAndGet();
+          } else {
+            noteError(errors, firstError, r.status() + " " + new String(r.body(), StandardCharsets.UTF_8));
+          }
+        } catch (IOException e) {
+          noteError(errors, firstError, e.toString());
+        }
       }
     }
   }
