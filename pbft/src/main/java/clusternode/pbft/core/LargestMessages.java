@@ -24,11 +24,7 @@ public final class LargestMessages {
 
   private LargestMessages() {}
 
-  public static ViewChange viewChange(PbftConfig config, int signatureBytes) {
-    return viewChange(config, signatureBytes, config.logWindow());
-  }
-
-  /** With {@code slots} prepared certificates instead of the window's worth. */
+  /** With {@code slots} prepared certificates; {@code config.logWindow()} is the most a valid one holds. */
   public static ViewChange viewChange(PbftConfig config, int signatureBytes, int slots) {
     String id = longestId(config);
     byte[] sig = new byte[signatureBytes];
@@ -47,11 +43,7 @@ public final class LargestMessages {
     return new ViewChange(id, WIDE, WIDE, proof, prepared, sig);
   }
 
-  public static NewView newView(PbftConfig config, int signatureBytes) {
-    return newView(config, signatureBytes, config.logWindow());
-  }
-
-  /** With {@code slots} re-proposed pre-prepares instead of the window's worth. */
+  /** With {@code slots} re-proposed pre-prepares; {@code config.logWindow()} is the most a valid one holds. */
   public static NewView newView(PbftConfig config, int signatureBytes, int slots) {
     String id = longestId(config);
     byte[] sig = new byte[signatureBytes];

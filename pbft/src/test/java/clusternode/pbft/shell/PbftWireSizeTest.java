@@ -54,8 +54,8 @@ class PbftWireSizeTest {
   void theLargestViewChangeAndNewViewOfTheDefaultsFitOneFrame() {
     PbftConfig core = defaults();
     long frame = FrameLimit.frameBytes(config);
-    int viewChange = wireBytes(LargestMessages.viewChange(core, PbftWireLimits.SIGNATURE_BYTES));
-    int newView = wireBytes(LargestMessages.newView(core, PbftWireLimits.SIGNATURE_BYTES));
+    int viewChange = wireBytes(LargestMessages.viewChange(core, PbftWireLimits.SIGNATURE_BYTES, core.logWindow()));
+    int newView = wireBytes(LargestMessages.newView(core, PbftWireLimits.SIGNATURE_BYTES, core.logWindow()));
     // Before NEW-VIEW named its view changes by digest it carried all 2f+1 of them: 518 KiB here.
     assertTrue(newView + FRAME_SPARE_BYTES <= frame, "new-view of " + newView + " bytes, frame " + frame);
     assertTrue(viewChange + FRAME_SPARE_BYTES <= frame, "view change of " + viewChange + " bytes, frame " + frame);
@@ -64,7 +64,8 @@ class PbftWireSizeTest {
   @Test
   void theStartUpEstimateMatchesWhatTheTransportSends() {
     PbftConfig core = defaults();
-    for (Object m : List.of(LargestMessages.viewChange(core, 64), LargestMessages.newView(core, 64))) {
+    for (Object m : List.of(LargestMessages.viewChange(core, 64, core.logWindow()),
+        LargestMessages.newView(core, 64, core.logWindow()))) {
       int estimate = PbftWireLimits.cborBytes(m);
       int wire = wireBytes(m);
       // The envelope adds a few hundred bytes; the 64 KiB headroom covers them.
