@@ -52,16 +52,19 @@ class GroupCommitWriterTest {
 
   @Test
   void aFullQueueBlocksSubmitUntilTheDiskCatchesUpAndDropsNothing() throws Exception {
+    CountDownLatch stalled = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     List<Integer> written = new CopyOnWriteArrayList<>();
     try (GroupCommitWriter<Integer> w = new GroupCommitWriter<>("test-disk", 2, batch -> {
+      stalled.countDown();
       assertTrue(release.await(WAIT_S, TimeUnit.SECONDS));
       written.addAll(batch);
     }, e -> { })) {
-      w.submit(1); // taken by the thread, which then stalls
+      w.submit(1);
+      assertTrue(stalled.await(WAIT_S, TimeUnit.SECONDS)); // the thread holds [1] in a stalled "fsync"
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_S);
       w.submit(2);
-      w.submit(3); // the queue (capacity 2) is now full, or will be once 1 is taken
+      w.submit(3); // the queue (capacity 2) is now full
       CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
         w.submit(4);
         w.submit(5);
