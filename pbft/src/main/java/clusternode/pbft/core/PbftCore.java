@@ -93,6 +93,11 @@ public final class PbftCore {
   private final Map<String, ViewChange> viewChanges = new HashMap<>();
   private ViewChange myViewChange;
   private NewView lastNewView;
+  /** The view changes {@link #lastNewView} names: relayed with it to a replica that lacks them. */
+  private List<ViewChange> lastNewViewVotes = List.of();
+  /** A valid-looking new-view naming view changes this replica has not got yet, and those it got since. */
+  private NewView pendingNewView;
+  private final Map<String, ViewChange> pendingVotes = new HashMap<>();
 
   private Byzantine mode = Byzantine.HONEST;
 
@@ -897,10 +902,18 @@ public final class PbftCore {
       reject("bad-view-change");
       return;
     }
+    keepPendingVote(vc);
+    countViewChange(vc);
+    retryPendingNewView();
+  }
+
+  private void countViewChange(ViewChange vc) {
     if (vc.newView() < view || (vc.newView() == view && active)) {
-      // The sender is behind: the new-view of our view proves where everyone went.
-      if (lastNewView != null) {
-        send(new Outbound(vc.from(), lastNewView));
+      // The sender is behind: the new-view of our view proves where everyone went. (Not when this
+      // is one of that new-view's own votes, relayed to us along with it.)
+      PbftMessage.ViewChangeRef ref = PbftRules.ref(vc);
+      if (lastNewViewVotes.stream().map(PbftRules::ref).noneMatch(ref::equals)) {
+        sendLastNewView(vc.from());
       }
       return;
     }
@@ -950,32 +963,93 @@ public final class PbftCore {
     for (PbftRules.Reproposal.Slot s : o.slots()) {
       prePrepares.add(sign(new PrePrepare(self, view, s.seq(), s.digest(), List.of(), s.nonce(), null)));
     }
-    NewView nv = sign(new NewView(self, view, votes, prePrepares, null));
+    NewView nv = sign(new NewView(self, view, votes.stream().map(PbftRules::ref).toList(), prePrepares, null));
     if (mode != Byzantine.SILENT) {
       broadcast(mode == Byzantine.FORGE ? forge(nv) : nv);
     }
-    enterView(nv, o);
+    enterView(nv, votes, o);
+  }
+
+  /** Relays our view's new-view to {@code to}, its view changes first, so it can check it even if it lacked them. */
+  private void sendLastNewView(String to) {
+    if (lastNewView == null) {
+      return;
+    }
+    for (ViewChange vc : lastNewViewVotes) {
+      send(new Outbound(to, vc));
+    }
+    send(new Outbound(to, lastNewView));
   }
 
   private void onNewView(NewView nv) {
     if (nv.view() < view || (nv.view() == view && active)) {
       return;
     }
-    String bad = checkNewView(nv);
+    if (!nv.from().equals(config.primary(nv.view())) || !crypto.verify(nv.from(), nv.signed(), nv.signature())
+        || nv.viewChanges().size() != 2 * f + 1) {
+      reject("bad-new-view");
+      return;
+    }
+    List<ViewChange> votes = resolveVotes(nv);
+    if (votes == null) {
+      // Wait for the missing view changes: our status asks the primary to relay them.
+      if (pendingNewView == null || pendingNewView.view() < nv.view()) {
+        pendingNewView = nv;
+        pendingVotes.clear();
+      }
+      send(new Outbound(nv.from(), sign(new Status(self, view, active, lastExecuted, lowWater, null))));
+      return;
+    }
+    if (pendingNewView != null && pendingNewView.view() <= nv.view()) {
+      pendingNewView = null;
+      pendingVotes.clear();
+    }
+    String bad = checkNewView(nv, votes);
     if (bad != null) {
       reject("bad-new-view");
       return;
     }
-    enterView(nv, PbftRules.reproposal(nv.viewChanges()));
+    enterView(nv, votes, PbftRules.reproposal(votes));
   }
 
-  /** Null when {@code nv} is a valid NEW-VIEW: its primary's, 2f+1 valid votes, and O recomputed from them. */
-  private String checkNewView(NewView nv) {
-    if (!nv.from().equals(config.primary(nv.view())) || !crypto.verify(nv.from(), nv.signed(), nv.signature())) {
-      return "bad-signature";
+  /** The view changes {@code nv} names, from those received, or null while one is missing. */
+  private List<ViewChange> resolveVotes(NewView nv) {
+    List<ViewChange> votes = new ArrayList<>();
+    for (PbftMessage.ViewChangeRef ref : nv.viewChanges()) {
+      ViewChange vc = viewChanges.get(ref.from());
+      if (vc == null || !PbftRules.ref(vc).equals(ref)) {
+        vc = pendingVotes.get(ref.digest());
+      }
+      if (vc == null || !vc.from().equals(ref.from())) {
+        return null;
+      }
+      votes.add(vc);
     }
+    return votes;
+  }
+
+  /** Keeps {@code vc} (already checked) when the pending new-view names it: at most 2f+1 are kept. */
+  private void keepPendingVote(ViewChange vc) {
+    PbftMessage.ViewChangeRef ref = PbftRules.ref(vc);
+    if (pendingNewView != null && pendingNewView.viewChanges().contains(ref)) {
+      pendingVotes.put(ref.digest(), vc);
+    }
+  }
+
+  private void retryPendingNewView() {
+    NewView nv = pendingNewView;
+    if (nv != null && (nv.view() < view || (nv.view() == view && active))) {
+      pendingNewView = null;
+      pendingVotes.clear();
+    } else if (nv != null && resolveVotes(nv) != null) {
+      onNewView(nv);
+    }
+  }
+
+  /** Null when {@code nv} with its resolved {@code votes} is a valid NEW-VIEW: 2f+1 valid votes, and O recomputed from them. */
+  private String checkNewView(NewView nv, List<ViewChange> votes) {
     Set<String> voters = new HashSet<>();
-    for (ViewChange vc : nv.viewChanges()) {
+    for (ViewChange vc : votes) {
       if (vc.newView() != nv.view() || !voters.add(vc.from())
           || PbftRules.checkViewChange(vc, config, crypto, this::requestValid) != null) {
         return "bad view change inside";
@@ -984,7 +1058,7 @@ public final class PbftCore {
     if (voters.size() < 2 * f + 1) {
       return "fewer than 2f+1 view changes";
     }
-    PbftRules.Reproposal o = PbftRules.reproposal(nv.viewChanges());
+    PbftRules.Reproposal o = PbftRules.reproposal(votes);
     if (o.slots().size() != nv.prePrepares().size()) {
       return "pre-prepares differ from O";
     }
@@ -1001,10 +1075,11 @@ public final class PbftCore {
   }
 
   /** Enters {@code nv.view()}: adopt its checkpoint, accept its pre-prepares, resume the normal case. */
-  private void enterView(NewView nv, PbftRules.Reproposal o) {
+  private void enterView(NewView nv, List<ViewChange> votes, PbftRules.Reproposal o) {
     view = nv.view();
     active = true;
     lastNewView = nv;
+    lastNewViewVotes = List.copyOf(votes);
     records.add(new ViewEntered(view, true));
     timerWarned = false;
     viewChanges.values().removeIf(vc -> vc.newView() <= view);
@@ -1097,8 +1172,8 @@ public final class PbftCore {
       return;
     }
     String to = st.from();
-    if (lastNewView != null && (st.view() < view || (st.view() == view && !st.active() && active))) {
-      send(new Outbound(to, lastNewView));
+    if (st.view() < view || (st.view() == view && !st.active() && active)) {
+      sendLastNewView(to);
     }
     if (stable != null && st.lastExecuted() < stable.seq()) {
       for (Checkpoint c : stable.proof()) {

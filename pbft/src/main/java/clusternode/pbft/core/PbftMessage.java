@@ -125,14 +125,23 @@ public sealed interface PbftMessage extends CborSerializable {
     }
   }
 
-  /** The new primary's proof that {@code view} begins: 2f+1 view changes and the re-proposed pre-prepares. */
-  record NewView(String from, long view, List<ViewChange> viewChanges, List<PrePrepare> prePrepares, byte[] signature)
-      implements PbftMessage {
+  /**
+   * Names one view change by its sender and the digest of its signed bytes. NEW-VIEW carries these
+   * instead of the view changes themselves (as Castro and Liskov, TOCS 2002, §4.4): 2f+1 view
+   * changes of up to L prepared certificates each would not fit one transport frame. Every replica
+   * got the view changes from their senders; one that lacks some gets them relayed with the
+   * new-view (see PbftCore's status handling).
+   */
+  record ViewChangeRef(String from, String digest) {}
+
+  /** The new primary's proof that {@code view} begins: 2f+1 view changes (by reference) and the re-proposed pre-prepares. */
+  record NewView(String from, long view, List<ViewChangeRef> viewChanges, List<PrePrepare> prePrepares,
+      byte[] signature) implements PbftMessage {
     @Override
     public byte[] signed() {
       Canon c = new Canon("new-view").str(from).num(view).num(viewChanges.size());
-      for (ViewChange v : viewChanges) {
-        c.raw(v.signed()).raw(v.signature());
+      for (ViewChangeRef v : viewChanges) {
+        c.str(v.from()).str(v.digest());
       }
       c.num(prePrepares.size());
       for (PrePrepare p : prePrepares) {

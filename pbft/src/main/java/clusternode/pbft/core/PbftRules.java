@@ -20,6 +20,8 @@ import java.util.TreeMap;
  */
 public final class PbftRules {
   public static final String NULL_DIGEST = Canon.sha256(new Canon("null-request").bytes());
+  /** A digest's length: SHA-256 in hex. */
+  public static final int DIGEST_CHARS = 64;
 
   private PbftRules() {}
 
@@ -51,6 +53,11 @@ public final class PbftRules {
   public static PrePrepare strip(PrePrepare pp) {
     return pp.batch().isEmpty() ? pp
         : new PrePrepare(pp.from(), pp.view(), pp.seq(), pp.digest(), List.of(), pp.nonce(), pp.signature());
+  }
+
+  /** How a NEW-VIEW names {@code vc}: its sender and the digest of its signed bytes. */
+  public static PbftMessage.ViewChangeRef ref(ViewChange vc) {
+    return new PbftMessage.ViewChangeRef(vc.from(), Canon.sha256(vc.signed()));
   }
 
   /** §4.2: sequence numbers are accepted between the low water mark h (exclusive) and H = h + L. */
@@ -190,6 +197,11 @@ public final class PbftRules {
     if (vc.stableSeq() < 0) {
       return "negative checkpoint";
     }
+    // No larger than an honest replica's (LargestMessages): a padded one would make the new-view
+    // primary's relay of it, or its start-up size bound, wrong.
+    if (vc.stableProof().size() > 2 * config.f() + 1) {
+      return "checkpoint proof of " + vc.stableProof().size() + " messages";
+    }
     String proof = checkStableProof(vc.stableSeq(), vc.stableProof(), config, crypto);
     if (proof != null) {
       return proof;
@@ -199,6 +211,9 @@ public final class PbftRules {
       PrePrepare pp = p.prePrepare();
       if (pp.view() >= vc.newView() || !inWindow(pp.seq(), vc.stableSeq(), config.logWindow()) || !seqs.add(pp.seq())) {
         return "prepared certificate for view " + pp.view() + ", seq " + pp.seq() + " out of place";
+      }
+      if (!pp.batch().isEmpty() || pp.digest().length() != DIGEST_CHARS || p.prepares().size() != 2 * config.f()) {
+        return "prepared certificate for seq " + pp.seq() + " not in its compact form (digest only, 2f prepares)";
       }
       String bad = checkPrePrepare(pp, config, crypto, requestValid, true);
       if (bad != null) {

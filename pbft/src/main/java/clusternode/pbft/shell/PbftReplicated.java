@@ -22,6 +22,8 @@ public final class PbftReplicated implements Replicated {
    * ({@code PbftSettings} checks it against cluster-node.transport.max-frame-bytes).
    */
   public static final int MAX_OP_BYTES = 192 * 1024;
+  /** How long status and admin calls wait for the replica actor. */
+  static final Duration ADMIN_ASK_TIMEOUT = Duration.ofSeconds(3);
 
   private final ActorRef<PbftReplica.Command> replica;
   private final Scheduler scheduler;
@@ -55,12 +57,28 @@ public final class PbftReplicated implements Replicated {
   }
 
   public CompletionStage<PbftStatus> status() {
-    return AskPattern.ask(replica, PbftReplica.GetStatus::new, Duration.ofSeconds(3), scheduler);
+    return answered(AskPattern.ask(replica, PbftReplica.GetStatus::new, ADMIN_ASK_TIMEOUT, scheduler),
+        "its status");
   }
 
+  /** Fails with {@link Unavailable} (503) when the busy replica does not answer in time; the mode may still change. */
   public CompletionStage<PbftStatus> setByzantine(Byzantine mode) {
-    return AskPattern.ask(replica, replyTo -> new PbftReplica.SetByzantine(mode, replyTo), Duration.ofSeconds(3),
-        scheduler);
+    return answered(AskPattern.ask(replica, replyTo -> new PbftReplica.SetByzantine(mode, replyTo), ADMIN_ASK_TIMEOUT,
+        scheduler), "the change to " + mode.label() + " (it may still take effect: check GET /admin/byzantine)");
+  }
+
+  /**
+   * A replica busy under load can miss the ask's deadline: that is an unavailable replica (503
+   * with the reason), not an internal error (500, which Akka's timeout became before).
+   */
+  private static <T> CompletionStage<T> answered(CompletionStage<T> ask, String what) {
+    return ask.handle((answer, failure) -> {
+      if (failure != null) {
+        throw new Unavailable("the PBFT replica did not confirm " + what + " within "
+            + ADMIN_ASK_TIMEOUT.toSeconds() + " s: " + failure.getMessage());
+      }
+      return answer;
+    });
   }
 
   private static CompletionStage<byte[]> unwrap(CompletionStage<Outcome> outcome) {

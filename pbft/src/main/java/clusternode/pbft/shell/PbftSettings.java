@@ -61,6 +61,7 @@ public record PbftSettings(
     FrameLimit.requireFits(config, PATH + ".state-chunk-bytes", core.stateChunkBytes());
     FrameLimit.requireFits(config, "the largest PBFT request (" + PbftReplicated.MAX_OP_BYTES + " bytes)",
         PbftReplicated.MAX_OP_BYTES);
+    PbftWireLimits.requireViewChangesFit(config, core, PATH + ".log-window");
     Duration timeout = c.getDuration("request-timeout");
     if (timeout.compareTo(tick.multipliedBy(2L * viewChangeTicks)) <= 0) {
       throw new ConfigProblem(PATH + ".request-timeout", timeout.toMillis() + "ms does not outlast a view change",

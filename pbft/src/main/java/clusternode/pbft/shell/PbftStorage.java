@@ -23,11 +23,17 @@ import java.util.zip.CRC32C;
  * {@code [length][crc32c][type][CBOR]}; {@code checkpoint} holds the last stable checkpoint,
  * replaced atomically (temp file, fsync, rename, fsync of the directory). A torn last record is
  * cut off on recovery; a corrupt record before the end, or a corrupt checkpoint, refuses to start.
- * When a checkpoint becomes stable the log is rewritten with only what lies above it.
+ * When a checkpoint becomes stable the log is rewritten with only what lies above it, headed by a
+ * base record naming that checkpoint (seq and digest). A log whose base names a checkpoint the
+ * {@code checkpoint} file does not hold (deleted, or an older copy put back) refuses to start:
+ * the records below the base are gone from the log, so starting would silently forget executed
+ * state instead of rejoining from peers on purpose.
  */
 public final class PbftStorage implements AutoCloseable {
   private static final int MAX_RECORD_BYTES = 64 << 20;
   private static final int CHECKPOINT_MAGIC = 0x50424654; // "PBFT"
+  /** Type byte of the base record: not a {@link LogRecord}, it tells which checkpoint the log continues. */
+  private static final byte BASE_TYPE = 'K';
   private static final ObjectMapper CBOR = new ObjectMapper(new CBORFactory())
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -58,11 +64,15 @@ public final class PbftStorage implements AutoCloseable {
     return new PbftStorage(dir);
   }
 
+  /** The checkpoint a compacted log continues from: its records below {@code seq} were dropped. */
+  private record Base(long seq, String digest) {}
+
   /** Reads the checkpoint and the log records after it; cuts a torn tail off the log. */
   public Recovered recover() throws IOException {
     StableCheckpoint checkpoint = readCheckpoint();
     checkpointSeq = checkpoint == null ? 0 : checkpoint.seq();
     List<LogRecord> records = new ArrayList<>();
+    Base base = null;
     long validEnd = 0;
     if (Files.exists(logFile)) {
       byte[] bytes = Files.readAllBytes(logFile);
@@ -95,7 +105,11 @@ public final class PbftStorage implements AutoCloseable {
           buf.position(start);
           break; // torn tail
         }
-        records.add(decode(payload, start));
+        if (payload[0] == BASE_TYPE) {
+          base = decodeBase(payload, start);
+        } else {
+          records.add(decode(payload, start));
+        }
         validEnd = buf.position();
       }
       if (validEnd < bytes.length) {
@@ -105,6 +119,7 @@ public final class PbftStorage implements AutoCloseable {
         }
       }
     }
+    requireBaseCheckpoint(base, checkpoint);
     for (LogRecord r : records) {
       if (r instanceof LogRecord.ViewEntered || r.seq() > checkpointSeq) {
         retained.add(r);
@@ -112,6 +127,27 @@ public final class PbftStorage implements AutoCloseable {
     }
     log = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     return new Recovered(checkpoint, List.copyOf(retained));
+  }
+
+  /**
+   * A checkpoint newer than the log's base is normal (a crash between writing the checkpoint and
+   * compacting the log); a missing, older or different one is not.
+   */
+  private void requireBaseCheckpoint(Base base, StableCheckpoint checkpoint) throws CorruptException {
+    if (base == null || (checkpoint != null && checkpoint.seq() > base.seq())) {
+      return;
+    }
+    String fix = ": starting would silently lose the executed state up to seq " + base.seq()
+        + "; put that checkpoint file back, or move the node's data directory aside to rejoin from peers";
+    if (checkpoint == null) {
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " is missing, but log " + logFile
+          + " continues from the checkpoint at seq " + base.seq() + " (base record at byte offset 0)" + fix);
+    }
+    if (checkpoint.seq() < base.seq() || !checkpoint.digest().equals(base.digest())) {
+      throw new CorruptException("pbft checkpoint " + checkpointFile + " holds seq " + checkpoint.seq() + " (digest "
+          + checkpoint.digest() + "), but log " + logFile + " continues from seq " + base.seq() + " (digest "
+          + base.digest() + ", base record at byte offset 0)" + fix);
+    }
   }
 
   /** Makes the Ready's records (and stable checkpoint) durable with one fsync, before its messages go out. */
@@ -143,7 +179,7 @@ public final class PbftStorage implements AutoCloseable {
         flush(out);
         out = null;
         writeCheckpoint(rd.stableCheckpoint());
-        compact(rd.stableCheckpoint().seq()); // rewrites and fsyncs the log, appended records included
+        compact(rd.stableCheckpoint()); // rewrites and fsyncs the log, appended records included
         unsynced = false;
         fsyncs++;
       } else if (!rd.records().isEmpty()) {
@@ -183,8 +219,9 @@ public final class PbftStorage implements AutoCloseable {
     checkpointSeq = c.seq();
   }
 
-  /** Rewrites the log with the newest view record and the records above the checkpoint. */
-  private void compact(long seq) throws IOException {
+  /** Rewrites the log: the base record, the newest view record and the records above the checkpoint. */
+  private void compact(StableCheckpoint checkpoint) throws IOException {
+    long seq = checkpoint.seq();
     LogRecord lastView = null;
     List<LogRecord> kept = new ArrayList<>();
     for (LogRecord r : retained) {
@@ -198,6 +235,9 @@ public final class PbftStorage implements AutoCloseable {
       kept.add(0, lastView);
     }
     ByteBuffer out = ByteBuffer.allocate(estimate(kept));
+    byte[] base = encodeBase(new Base(seq, checkpoint.digest()));
+    out = ensure(out, base.length + 8);
+    out.putInt(base.length).putInt(crc(base)).put(base);
     for (LogRecord r : kept) {
       byte[] payload = encode(r);
       out = ensure(out, payload.length + 8);
@@ -261,6 +301,20 @@ public final class PbftStorage implements AutoCloseable {
     out[0] = type;
     System.arraycopy(body, 0, out, 1, body.length);
     return out;
+  }
+
+  private static byte[] encodeBase(Base base) {
+    byte[] digest = base.digest().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return ByteBuffer.allocate(9 + digest.length).put(BASE_TYPE).putLong(base.seq()).put(digest).array();
+  }
+
+  private Base decodeBase(byte[] payload, int at) throws CorruptException {
+    if (payload.length < 9) {
+      throw new CorruptException("pbft log " + logFile + " has a base record too short at byte offset " + at);
+    }
+    ByteBuffer buf = ByteBuffer.wrap(payload, 1, payload.length - 1);
+    long seq = buf.getLong();
+    return new Base(seq, new String(payload, 9, payload.length - 9, java.nio.charset.StandardCharsets.UTF_8));
   }
 
   private LogRecord decode(byte[] payload, int at) throws CorruptException {

@@ -118,7 +118,8 @@ class PbftRulesTest {
   @Test
   void aViewChangeIsValidOnlyWithAProvenCheckpointAndPreparedCertificates() {
     // §4.4: a view change carries the proof of its stable checkpoint and a prepared certificate per sequence number.
-    PrePrepare pp = prePrepare(0, 1, List.of(request("n2/0", 1)));
+    PrePrepare full = prePrepare(0, 1, List.of(request("n2/0", 1)));
+    PrePrepare pp = PbftRules.strip(full);
     PreparedProof proof = new PreparedProof(pp, List.of(prepare("n2", pp), prepare("n3", pp)));
     assertNull(PbftRules.checkViewChange(viewChange("n2", 1, 0, List.of(), List.of(proof)), config, as("n4"), r -> true));
     PreparedProof weak = new PreparedProof(pp, List.of(prepare("n2", pp)));
@@ -129,8 +130,12 @@ class PbftRulesTest {
     assertNotNull(PbftRules.checkViewChange(unsigned, config, as("n4"), r -> true));
     assertNotNull(PbftRules.checkViewChange(viewChange("n2", 1, 4, List.of(), List.of()), config, as("n4"), r -> true),
         "a checkpoint above 0 needs its proof");
-    assertNotNull(PbftRules.checkViewChange(viewChange("n2", 1, 0, List.of(), List.of(proof)), config, as("n4"), r -> false),
-        "requests inside must be client-signed");
+    PreparedProof withBatch = new PreparedProof(full, proof.prepares());
+    assertNotNull(PbftRules.checkViewChange(viewChange("n2", 1, 0, List.of(), List.of(withBatch)), config, as("n4"),
+        r -> true), "a certificate carries the batch's digest, not the batch (keeps view changes within a frame)");
+    PreparedProof padded = new PreparedProof(pp, List.of(prepare("n2", pp), prepare("n3", pp), prepare("n4", pp)));
+    assertNotNull(PbftRules.checkViewChange(viewChange("n2", 1, 0, List.of(), List.of(padded)), config, as("n4"),
+        r -> true), "exactly 2f prepares, as an honest replica sends");
   }
 
   @Test

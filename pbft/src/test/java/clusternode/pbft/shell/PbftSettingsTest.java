@@ -61,6 +61,27 @@ class PbftSettingsTest {
   }
 
   @Test
+  void aLogWindowWhoseViewChangesExceedTheFrameIsRefusedWithAWindowThatFits() throws IOException {
+    // Seven replicas (f = 2): a prepared certificate holds a pre-prepare and 4 prepares, and the
+    // default window of 256 makes a view change of about 245 KiB.
+    List<String> ids = List.of("n1", "n2", "n3", "n4", "n5", "n6", "n7");
+    StringBuilder peers = new StringBuilder("cluster-node.id = n1\ncluster-node.peers {\n");
+    for (int i = 1; i <= ids.size(); i++) {
+      peers.append("n").append(i).append(" { host = \"127.0.0.1\", akka-port = ").append(2550 + i)
+          .append(", http-port = ").append(8080 + i).append(" }\n");
+    }
+    String base = PbftKeys.generate(dir, ids) + peers + "}\n";
+    Config c = ConfigFactory.parseString(base).withFallback(ConfigFactory.defaultReference()).resolve();
+    ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(c));
+    assertEquals("cluster-node.pbft.log-window", p.key());
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("at most (\\d+)").matcher(p.fix());
+    assertTrue(m.find(), p.fix());
+    Config fixed = ConfigFactory.parseString("cluster-node.pbft.log-window = " + m.group(1)).withFallback(c);
+    assertEquals(Integer.parseInt(m.group(1)), settings(fixed).core().logWindow());
+    assertTrue(Integer.parseInt(m.group(1)) < 256, p.fix());
+  }
+
+  @Test
   void everyPeerNeedsAPublicKey() throws IOException {
     Config c = deployment("").withoutPath("cluster-node.pbft.keys.n3");
     ConfigProblem p = assertThrows(ConfigProblem.class, () -> settings(c));
