@@ -110,14 +110,14 @@ public final class CheckRunner {
       LocalCluster cluster = LocalCluster.of(new ClusterDir(runDir.resolve("cluster")), options.deployment(),
           options.jar(), launcherLog);
       List<Peer> peers = List.copyOf(cluster.peers().all().values());
+      Nodes nodes = new Nodes(peers, cluster::client, options.opTimeout());
       if (options.workload().equals("register")) {
-        workload = new RegisterWorkload(peers, options.opTimeout());
+        workload = new RegisterWorkload(nodes);
       } else if (options.workload().equals("crdt")) {
-        crdt = new CrdtWorkload(peers, options.opTimeout(), options.crdt().writeConsistency(),
-            options.crdt().convergeWithin());
+        crdt = new CrdtWorkload(nodes, options.crdt().writeConsistency(), options.crdt().convergeWithin());
         workload = crdt;
       } else {
-        ledger = new LedgerWorkload(peers, options.opTimeout(), Long.toString(options.seed() & 0xffff, 36));
+        ledger = new LedgerWorkload(nodes, Long.toString(options.seed() & 0xffff, 36));
         workload = ledger;
       }
       Nemesis nemesis = null;

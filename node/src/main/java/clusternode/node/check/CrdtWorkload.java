@@ -25,8 +25,7 @@ final class CrdtWorkload implements Workload {
   static final String SET = "check-set";
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final List<Peer> peers;
-  private final Duration opTimeout;
+  private final Nodes nodes;
   /** {@code local}, {@code majority} or {@code all}: how many replicas hold a write before it is acknowledged. */
   private final String writeConsistency;
   private final Duration convergeWithin;
@@ -43,9 +42,8 @@ final class CrdtWorkload implements Workload {
   record Facts(CrdtCheck.Expectation expectation, List<Observation> last, CrdtCheck.Verdict verdict,
       long convergedAfterMs, long sinceHealBeganMs, int rounds) {}
 
-  CrdtWorkload(List<Peer> peers, Duration opTimeout, String writeConsistency, Duration convergeWithin) {
-    this.peers = peers;
-    this.opTimeout = opTimeout;
+  CrdtWorkload(Nodes nodes, String writeConsistency, Duration convergeWithin) {
+    this.nodes = nodes;
     this.writeConsistency = writeConsistency;
     this.convergeWithin = convergeWithin;
   }
@@ -62,7 +60,8 @@ final class CrdtWorkload implements Workload {
 
   @Override
   public void client(int client, History history, Random random, BooleanSupplier running) {
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
+    List<Peer> peers = nodes.peers();
     String process = "c" + client;
     List<String> added = new ArrayList<>();
     int n = 0;
@@ -119,7 +118,7 @@ final class CrdtWorkload implements Workload {
   @Override
   public List<String> finish(History history, List<Peer> live) {
     CrdtCheck.Expectation expected = CrdtCheck.expect(history.operations());
-    NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
+    NodeClient http = nodes.client(Duration.ofSeconds(2));
     long began = System.nanoTime();
     long deadline = began + convergeWithin.toNanos();
     int rounds = 0;

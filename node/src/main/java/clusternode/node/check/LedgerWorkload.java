@@ -38,16 +38,14 @@ final class LedgerWorkload implements Workload {
    */
   private static final Duration SETTLE = Duration.ofSeconds(120);
 
-  private final List<Peer> peers;
-  private final Duration opTimeout;
+  private final Nodes nodes;
   private final String runTag;
   private final Map<String, Transfer> acknowledged = new ConcurrentHashMap<>();
   private final Map<String, Transfer> unknown = new ConcurrentHashMap<>();
   private LedgerCheck.Facts facts;
 
-  LedgerWorkload(List<Peer> peers, Duration opTimeout, String runTag) {
-    this.peers = peers;
-    this.opTimeout = opTimeout;
+  LedgerWorkload(Nodes nodes, String runTag) {
+    this.nodes = nodes;
     this.runTag = runTag;
   }
 
@@ -58,7 +56,8 @@ final class LedgerWorkload implements Workload {
 
   @Override
   public void setup(History history) throws Exception {
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
+    List<Peer> peers = nodes.peers();
     for (String account : ACCOUNTS) {
       definitely(history, http, "setup", "open", account, "/ledger/accounts", "{\"id\":\"" + account + "\"}", peers);
       definitely(history, http, "setup", "deposit", account, "/ledger/deposits", "{\"id\":\"dep-" + runTag + "-"
@@ -68,7 +67,8 @@ final class LedgerWorkload implements Workload {
 
   @Override
   public void client(int client, History history, Random random, BooleanSupplier running) {
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
+    List<Peer> peers = nodes.peers();
     String process = "c" + client;
     int n = 0;
     while (running.getAsBoolean()) {
@@ -118,7 +118,7 @@ final class LedgerWorkload implements Workload {
       for (int w = 0; w < 4; w++) {
         int worker = w;
         futures.add(pool.submit(() -> {
-          NodeClient http = new NodeClient(null, opTimeout);
+          NodeClient http = nodes.client();
           for (int i = worker; i < toRetry.size(); i += 4) {
             Transfer t = toRetry.get(i);
             Event e = definitely(history, http, "final-" + worker, "retry", t.id(), "/ledger/transfers", json(t), live);
@@ -137,7 +137,7 @@ final class LedgerWorkload implements Workload {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
     }
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
     if (!sameAppliedIndex(http, live)) {
       problems.add("the replicas did not reach the same applied index within " + SETTLE.toSeconds() + " s");
     }

@@ -21,12 +21,10 @@ import java.util.function.BooleanSupplier;
 final class RegisterWorkload implements Workload {
   static final List<String> KEYS = List.of("r0", "r1", "r2");
 
-  private final List<Peer> peers;
-  private final Duration opTimeout;
+  private final Nodes nodes;
 
-  RegisterWorkload(List<Peer> peers, Duration opTimeout) {
-    this.peers = peers;
-    this.opTimeout = opTimeout;
+  RegisterWorkload(Nodes nodes) {
+    this.nodes = nodes;
   }
 
   @Override
@@ -41,7 +39,8 @@ final class RegisterWorkload implements Workload {
 
   @Override
   public void client(int client, History history, Random random, BooleanSupplier running) {
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
+    List<Peer> peers = nodes.peers();
     String process = "c" + client;
     Map<String, String> lastSeen = new HashMap<>();
     long n = 0;
@@ -77,7 +76,7 @@ final class RegisterWorkload implements Workload {
   /** After the heal: one linearizable read of every key, retried until some node answers. */
   @Override
   public List<String> finish(History history, List<Peer> live) {
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
     List<String> problems = new java.util.ArrayList<>();
     for (String key : KEYS) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -56,6 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
   private PrintStream out = System.out;
   private LocalCluster cluster;
   private NodeClient http;
+  /** Short reads of {@code /health/consensus}: a node that does not answer at once is counted as silent. */
+  private NodeClient probe;
   private List<String> ids;
   private int failures;
   private int stepNumber;
@@ -91,6 +93,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path deployment = config.isAbsolute() || Files.exists(config) ? config : home.resolve(config);
     ClusterDir clusterDir = new ClusterDir(dir != null ? dir : home.resolve("target/demo"));
     cluster = LocalCluster.of(clusterDir, deployment, ProjectPaths.jar(), out);
+    probe = cluster.client(null, Duration.ofSeconds(2));
     ids = cluster.peers().ids();
     int nodes = pbft ? 4 : 5;
     if (ids.size() != nodes) {
@@ -102,10 +105,10 @@ public final class DemoCommand implements Callable<Integer> {
       up = cluster.up(Duration.ofSeconds(upTimeoutSeconds));
       expect(up, "all " + nodes + " nodes report healthy");
       if (up && pbft) {
-        http = new NodeClient(clusterDir.adminToken(false), Duration.ofSeconds(15));
+        http = cluster.client(clusterDir.adminToken(false), Duration.ofSeconds(15));
         new PbftTour(cluster, http, run, narration()).run();
       } else if (up) {
-        http = new NodeClient(clusterDir.adminToken(false), Duration.ofSeconds(8));
+        http = cluster.client(clusterDir.adminToken(false), Duration.ofSeconds(8));
         faultsEverywhere("DELETE", null);
         writes();
         partition();
@@ -122,7 +125,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
     if (!shortMode && up) {
       Peer first = cluster.peers().get(ids.get(0));
-      out.printf("%nThe cluster keeps running. Watch and break it on the dashboard: %s/%n", first.httpBase());
+      out.printf("%nThe cluster keeps running. Watch and break it on the dashboard: %s/%n", http.base(first));
       out.printf("  admin token (for the buttons): %s%n", clusterDir.tokenFile());
       out.printf("  stop it with: bin/cluster --dir %s down%n", clusterDir.root());
     }
@@ -328,7 +331,7 @@ public final class DemoCommand implements Callable<Integer> {
     Map<String, JsonNode> views = new HashMap<>();
     for (String id : among) {
       try {
-        NodeClient.Answer a = new NodeClient(null, Duration.ofSeconds(2)).get(cluster.peers().get(id), "/health/consensus");
+        NodeClient.Answer a = probe.get(cluster.peers().get(id), "/health/consensus");
         if (a.ok()) {
           JsonNode v = a.json();
           views.put(id, v);
