@@ -338,7 +338,7 @@ final class Nemesis {
           problems.add("could not clear the faults: " + e.getMessage());
           break;
         }
-        RegisterWorkload.sleep(500);
+        Ops.sleep(500);
       }
     }
     try {
@@ -379,7 +379,7 @@ final class Nemesis {
       if (!running.getAsBoolean()) {
         return false;
       }
-      RegisterWorkload.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      Ops.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
     }
     return true;
   }
