@@ -31,6 +31,7 @@ class CorruptDataDirTest {
           id = n1
           data-dir = "%s"
           protocols = [raft]
+          transport.tls = off
           peers { n1 { host = "127.0.0.1", akka-port = 27905, http-port = 28405 } }
         }
         """.formatted(data);

@@ -30,6 +30,8 @@ class LargeValueReplicationTest {
           id = %s
           data-dir = "%s"
           protocols = [raft]
+          # No key store in this JVM; the frame size under test is Artery's with or without TLS.
+          transport.tls = off
           peers {
             n1 { host = "127.0.0.1", akka-port = 27906, http-port = 28406 }
             n2 { host = "127.0.0.1", akka-port = 27907, http-port = 28407 }

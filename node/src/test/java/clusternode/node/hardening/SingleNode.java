@@ -44,6 +44,8 @@ final class SingleNode implements AutoCloseable {
           data-dir = "%s"
           protocols = [raft, ledger, gossip]
           ledger.ordering = raft
+          # In-JVM nodes without a key store; TLS between nodes is TlsRefusalIT's subject, HTTP is these tests'.
+          transport.tls = off
           peers {
             n1 { host = "127.0.0.1", akka-port = %d, http-port = %d }
           }
