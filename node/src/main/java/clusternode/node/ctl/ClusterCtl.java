@@ -16,7 +16,7 @@ import clusternode.protocols.peers.Peer;
 /** {@code bin/clusterctl}: the client of one node's HTTP API. */
 @Command(name = "clusterctl", mixinStandardHelpOptions = true,
     description = "Talks to a node's HTTP API.",
-    subcommands = {ClusterCtl.Health.class, ClusterCtl.Peers.class, ClusterCtl.Metrics.class, ClusterCtl.Faults.class,
+    subcommands = {ClusterCtl.Faults.class,
         ClusterCtl.Put.class, ClusterCtl.Get.class, ClusterCtl.Del.class, ClusterCtl.Cas.class, ClusterCtl.Leader.class,
         ClusterCtl.TransferLeader.class, ClusterCtl.AddNode.class, ClusterCtl.RemoveNode.class,
         ClusterCtl.ClusterView.class})
@@ -62,6 +62,23 @@ public final class ClusterCtl implements Callable<Integer> {
       throw new IOException("cannot use the trust store " + trust + " (and its password file beside it): " + e.getMessage()
           + "; pass --trust-store", e);
     }
+  }
+
+  // Reads without options of their own are methods: picocli adds every @Command method as a subcommand.
+
+  @Command(name = "health", description = "GET /health")
+  int health() {
+    return call("GET", "/health", null);
+  }
+
+  @Command(name = "peers", description = "GET /health/peers: reachability and round-trip times")
+  int peers() {
+    return call("GET", "/health/peers", null);
+  }
+
+  @Command(name = "metrics", description = "GET /metrics (Prometheus text)")
+  int metrics() {
+    return call("GET", "/metrics", null);
   }
 
   /** Prints the answer's body and maps its status to the exit code (0 for 2xx). */
@@ -207,36 +224,6 @@ public final class ClusterCtl implements Callable<Integer> {
         System.err.println("error: no readable answer from " + parent.url + ": " + (e.getMessage() != null ? e.getMessage() : e));
         return 1;
       }
-    }
-  }
-
-  @Command(name = "health", description = "GET /health")
-  static final class Health implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/health", null);
-    }
-  }
-
-  @Command(name = "peers", description = "GET /health/peers: reachability and round-trip times")
-  static final class Peers implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/health/peers", null);
-    }
-  }
-
-  @Command(name = "metrics", description = "GET /metrics (Prometheus text)")
-  static final class Metrics implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/metrics", null);
     }
   }
 
