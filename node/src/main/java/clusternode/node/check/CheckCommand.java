@@ -1,6 +1,5 @@
 package clusternode.node.check;
 
-import clusternode.node.launcher.ClusterCommand;
 import clusternode.node.launcher.ProjectPaths;
 import clusternode.protocols.config.ConfigProblem;
 import java.nio.file.Files;

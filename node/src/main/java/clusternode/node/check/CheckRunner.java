@@ -110,14 +110,14 @@ public final class CheckRunner {
       LocalCluster cluster = LocalCluster.of(new ClusterDir(runDir.resolve("cluster")), options.deployment(),
           options.jar(), launcherLog);
       List<Peer> peers = List.copyOf(cluster.peers().all().values());
+      Nodes nodes = new Nodes(peers, cluster::client, options.opTimeout());
       if (options.workload().equals("register")) {
-        workload = new RegisterWorkload(peers, options.opTimeout());
+        workload = new RegisterWorkload(nodes);
       } else if (options.workload().equals("crdt")) {
-        crdt = new CrdtWorkload(peers, options.opTimeout(), options.crdt().writeConsistency(),
-            options.crdt().convergeWithin());
+        crdt = new CrdtWorkload(nodes, options.crdt().writeConsistency(), options.crdt().convergeWithin());
         workload = crdt;
       } else {
-        ledger = new LedgerWorkload(peers, options.opTimeout(), Long.toString(options.seed() & 0xffff, 36));
+        ledger = new LedgerWorkload(nodes, Long.toString(options.seed() & 0xffff, 36));
         workload = ledger;
       }
       Nemesis nemesis = null;
@@ -134,7 +134,7 @@ public final class CheckRunner {
             Duration.ofSeconds(2), Duration.ofSeconds(4), pbft);
         workload.setup(history);
         out.printf("running for %d s ...%n", options.duration().toSeconds());
-        runPhase(workload, nemesis, history, random);
+        runPhase(workload, nodes, nemesis, history, random);
         out.println("healing, then reading the final state ...");
         problems.addAll(nemesis.healAll());
         rememberPids(cluster, seenPids);
@@ -169,14 +169,14 @@ public final class CheckRunner {
     return judge(runDir, history, ledger, crdt, problems);
   }
 
-  private void runPhase(Workload workload, Nemesis nemesis, History history, Random random)
+  private void runPhase(Workload workload, Nodes nodes, Nemesis nemesis, History history, Random random)
       throws InterruptedException {
     AtomicBoolean running = new AtomicBoolean(true);
     List<Thread> threads = new ArrayList<>();
     for (int c = 0; c < options.clients(); c++) {
-      int client = c;
-      Random clientRandom = new Random(random.nextLong());
-      Thread t = new Thread(() -> workload.client(client, history, clientRandom, running::get), "check-client-" + c);
+      Client client = new Client(c, nodes, history, new Random(random.nextLong()));
+      Workload.Steps steps = workload.client(client);
+      Thread t = new Thread(() -> client.loop(steps, running::get), "check-client-" + c);
       t.setDaemon(true);
       threads.add(t);
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.BooleanSupplier;
 
 /**
  * Gossip's CRDTs over HTTP on every node: increments and decrements of one PN-counter, adds and
@@ -25,8 +24,7 @@ final class CrdtWorkload implements Workload {
   static final String SET = "check-set";
   private static final Duration POLL = Duration.ofMillis(100);
 
-  private final List<Peer> peers;
-  private final Duration opTimeout;
+  private final Nodes nodes;
   /** {@code local}, {@code majority} or {@code all}: how many replicas hold a write before it is acknowledged. */
   private final String writeConsistency;
   private final Duration convergeWithin;
@@ -43,9 +41,8 @@ final class CrdtWorkload implements Workload {
   record Facts(CrdtCheck.Expectation expectation, List<Observation> last, CrdtCheck.Verdict verdict,
       long convergedAfterMs, long sinceHealBeganMs, int rounds) {}
 
-  CrdtWorkload(List<Peer> peers, Duration opTimeout, String writeConsistency, Duration convergeWithin) {
-    this.peers = peers;
-    this.opTimeout = opTimeout;
+  CrdtWorkload(Nodes nodes, String writeConsistency, Duration convergeWithin) {
+    this.nodes = nodes;
     this.writeConsistency = writeConsistency;
     this.convergeWithin = convergeWithin;
   }
@@ -56,50 +53,47 @@ final class CrdtWorkload implements Workload {
   }
 
   @Override
-  public void setup(History history) {
-    // The cluster is fresh: the counter is 0 and the set empty.
-  }
-
-  @Override
-  public void client(int client, History history, Random random, BooleanSupplier running) {
-    NodeClient http = new NodeClient(null, opTimeout);
-    String process = "c" + client;
+  public Steps client(Client client) {
     List<String> added = new ArrayList<>();
-    int n = 0;
-    String w = "?consistency=" + writeConsistency;
-    while (running.getAsBoolean()) {
-      Peer peer = peers.get(random.nextInt(peers.size()));
-      int pick = random.nextInt(20);
+    return () -> {
+      int pick = client.random().nextInt(20);
       if (pick < 7) {
-        long delta = random.nextInt(3) == 0 ? -(1 + random.nextInt(5)) : 1 + random.nextInt(10);
-        Ops.run(history, http, peer, invoke(history, process, CrdtCheck.COUNTER_ADD, COUNTER, Long.toString(delta),
-            peer), "POST", "/crdt/counters/" + COUNTER + w, "{\"delta\":" + delta + "}", CrdtWorkload::written);
+        client.call(counterAdd(client.random()), CrdtWorkload::written);
       } else if (pick < 14) {
-        String element = process + "-" + n++;
-        Event done = Ops.run(history, http, peer, invoke(history, process, CrdtCheck.SET_ADD, SET, element, peer),
-            "POST", "/crdt/sets/" + SET + w, "{\"add\":\"" + element + "\"}", CrdtWorkload::written);
-        if (done.type().equals(Event.OK)) {
+        String element = client.unique();
+        if (client.call(setUpdate(CrdtCheck.SET_ADD, "add", element), CrdtWorkload::written).type().equals(Event.OK)) {
           added.add(element);
         }
       } else if (pick < 16 && !added.isEmpty()) {
-        String element = added.remove(random.nextInt(added.size()));
-        Ops.run(history, http, peer, invoke(history, process, CrdtCheck.SET_REMOVE, SET, element, peer), "POST",
-            "/crdt/sets/" + SET + w, "{\"remove\":\"" + element + "\"}", CrdtWorkload::written);
+        String element = added.remove(client.random().nextInt(added.size()));
+        client.call(setUpdate(CrdtCheck.SET_REMOVE, "remove", element), CrdtWorkload::written);
       } else if (pick < 18) {
-        Ops.run(history, http, peer, invoke(history, process, CrdtCheck.COUNTER_READ, COUNTER, null, peer), "GET",
-            "/crdt/counters/" + COUNTER, null, (in, a, at) -> a.status() == 200
-                ? in.complete(Event.OK, a.json().path("value").asText(), null, at) : Ops.unknown(in, a, at));
+        client.call(Op.get(CrdtCheck.COUNTER_READ, COUNTER, "/crdt/counters/" + COUNTER), CrdtWorkload::counterRead);
       } else {
-        Ops.run(history, http, peer, invoke(history, process, CrdtCheck.SET_READ, SET, null, peer), "GET",
-            "/crdt/sets/" + SET, null, (in, a, at) -> a.status() == 200
-                ? in.complete(Event.OK, CrdtCheck.record(elements(a.json())), null, at) : Ops.unknown(in, a, at));
+        client.call(Op.get(CrdtCheck.SET_READ, SET, "/crdt/sets/" + SET), CrdtWorkload::setRead);
       }
-      RegisterWorkload.sleep(2 + random.nextInt(15));
-    }
+    };
   }
 
-  private static Event invoke(History history, String process, String f, String key, String value, Peer peer) {
-    return Event.invoke(process, f, key, value, null, peer.id(), history.nowNs());
+  /** Mostly increments, a third of the time a decrement. */
+  private Op counterAdd(Random random) {
+    long delta = random.nextInt(3) == 0 ? -(1 + random.nextInt(5)) : 1 + random.nextInt(10);
+    return Op.send(CrdtCheck.COUNTER_ADD, COUNTER, Long.toString(delta), "POST",
+        "/crdt/counters/" + COUNTER + "?consistency=" + writeConsistency, "{\"delta\":" + delta + "}");
+  }
+
+  private Op setUpdate(String f, String field, String element) {
+    return Op.send(f, SET, element, "POST", "/crdt/sets/" + SET + "?consistency=" + writeConsistency,
+        "{\"" + field + "\":\"" + element + "\"}");
+  }
+
+  private static Event counterRead(Event in, NodeClient.Answer a, long at) {
+    return a.status() == 200 ? in.complete(Event.OK, a.json().path("value").asText(), null, at) : Ops.unknown(in, a, at);
+  }
+
+  private static Event setRead(Event in, NodeClient.Answer a, long at) {
+    return a.status() == 200 ? in.complete(Event.OK, CrdtCheck.record(elements(a.json())), null, at)
+        : Ops.unknown(in, a, at);
   }
 
   /**
@@ -119,7 +113,7 @@ final class CrdtWorkload implements Workload {
   @Override
   public List<String> finish(History history, List<Peer> live) {
     CrdtCheck.Expectation expected = CrdtCheck.expect(history.operations());
-    NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
+    NodeClient http = nodes.client(Duration.ofSeconds(2));
     long began = System.nanoTime();
     long deadline = began + convergeWithin.toNanos();
     int rounds = 0;
@@ -139,7 +133,7 @@ final class CrdtWorkload implements Workload {
         sinceHealBeganMs = (history.nowNs() - healBeganNs(history)) / 1_000_000;
         break;
       }
-      RegisterWorkload.sleep(POLL.toMillis());
+      Ops.sleep(POLL.toMillis());
     } while (System.nanoTime() < deadline);
     recordFinal(history, last);
     facts = new Facts(expected, last, verdict, convergedAfterMs, sinceHealBeganMs, rounds);

@@ -13,14 +13,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 /**
  * Transfers between a few accounts through random nodes. Afterwards every transfer whose outcome
@@ -38,16 +36,14 @@ final class LedgerWorkload implements Workload {
    */
   private static final Duration SETTLE = Duration.ofSeconds(120);
 
-  private final List<Peer> peers;
-  private final Duration opTimeout;
+  private final Nodes nodes;
   private final String runTag;
   private final Map<String, Transfer> acknowledged = new ConcurrentHashMap<>();
   private final Map<String, Transfer> unknown = new ConcurrentHashMap<>();
   private LedgerCheck.Facts facts;
 
-  LedgerWorkload(List<Peer> peers, Duration opTimeout, String runTag) {
-    this.peers = peers;
-    this.opTimeout = opTimeout;
+  LedgerWorkload(Nodes nodes, String runTag) {
+    this.nodes = nodes;
     this.runTag = runTag;
   }
 
@@ -58,7 +54,8 @@ final class LedgerWorkload implements Workload {
 
   @Override
   public void setup(History history) throws Exception {
-    NodeClient http = new NodeClient(null, opTimeout);
+    NodeClient http = nodes.client();
+    List<Peer> peers = nodes.peers();
     for (String account : ACCOUNTS) {
       definitely(history, http, "setup", "open", account, "/ledger/accounts", "{\"id\":\"" + account + "\"}", peers);
       definitely(history, http, "setup", "deposit", account, "/ledger/deposits", "{\"id\":\"dep-" + runTag + "-"
@@ -67,27 +64,19 @@ final class LedgerWorkload implements Workload {
   }
 
   @Override
-  public void client(int client, History history, Random random, BooleanSupplier running) {
-    NodeClient http = new NodeClient(null, opTimeout);
-    String process = "c" + client;
-    int n = 0;
-    while (running.getAsBoolean()) {
-      String from = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
-      String to = ACCOUNTS.get(random.nextInt(ACCOUNTS.size()));
-      if (from.equals(to)) {
-        continue;
-      }
-      Transfer t = new Transfer("t-" + runTag + "-" + client + "-" + n++, from, to, 1 + random.nextInt(50));
-      Peer peer = peers.get(random.nextInt(peers.size()));
-      Event done = Ops.run(history, http, peer, Event.invoke(process, "transfer", t.id(), t.describe(), null,
-          peer.id(), history.nowNs()), "POST", "/ledger/transfers", json(t), LedgerWorkload::classify);
+  public Steps client(Client client) {
+    return () -> {
+      String from = client.pick(ACCOUNTS);
+      String to = client.pick(ACCOUNTS.stream().filter(a -> !a.equals(from)).toList());
+      Transfer t = new Transfer("t-" + runTag + "-" + client.unique(), from, to, 1 + client.random().nextInt(50));
+      Op op = Op.send("transfer", t.id(), t.describe(), "POST", "/ledger/transfers", json(t));
+      Event done = client.call(op, LedgerWorkload::classify);
       if (done.type().equals(Event.OK)) {
         acknowledged.put(t.id(), t);
       } else if (done.type().equals(Event.INFO)) {
         unknown.put(t.id(), t);
       }
-      RegisterWorkload.sleep(2 + random.nextInt(15));
-    }
+    };
   }
 
   private static Event classify(Event in, NodeClient.Answer a, long at) {
@@ -108,7 +97,29 @@ final class LedgerWorkload implements Workload {
 
   @Override
   public List<String> finish(History history, List<Peer> live) throws Exception {
+    Map<String, Retry> retries = retryAll(history, live);
     List<String> problems = new ArrayList<>();
+    NodeClient http = nodes.client();
+    if (!sameAppliedIndex(http, live)) {
+      problems.add("the replicas did not reach the same applied index within " + SETTLE.toSeconds() + " s");
+    }
+    List<Replica> replicas = new ArrayList<>();
+    for (Peer p : live) {
+      try {
+        replicas.add(replica(http, p));
+      } catch (IOException | RuntimeException e) {
+        problems.add(p.id() + ": could not read its ledger: " + e);
+      }
+    }
+    Map<String, Long> initial = new LinkedHashMap<>();
+    ACCOUNTS.forEach(a -> initial.put(a, INITIAL));
+    facts = new LedgerCheck.Facts(initial, List.copyOf(acknowledged.values()), List.copyOf(unknown.values()),
+        Map.copyOf(retries), replicas);
+    return problems;
+  }
+
+  /** Every unknown and every acknowledged transfer again, by four workers: what the ledger says of each. */
+  private Map<String, Retry> retryAll(History history, List<Peer> live) throws Exception {
     Map<String, Retry> retries = new ConcurrentHashMap<>();
     List<Transfer> toRetry = new ArrayList<>(unknown.values());
     toRetry.addAll(acknowledged.values());
@@ -118,7 +129,7 @@ final class LedgerWorkload implements Workload {
       for (int w = 0; w < 4; w++) {
         int worker = w;
         futures.add(pool.submit(() -> {
-          NodeClient http = new NodeClient(null, opTimeout);
+          NodeClient http = nodes.client();
           for (int i = worker; i < toRetry.size(); i += 4) {
             Transfer t = toRetry.get(i);
             Event e = definitely(history, http, "final-" + worker, "retry", t.id(), "/ledger/transfers", json(t), live);
@@ -137,31 +148,19 @@ final class LedgerWorkload implements Workload {
       pool.shutdownNow();
       pool.awaitTermination(10, TimeUnit.SECONDS);
     }
-    NodeClient http = new NodeClient(null, opTimeout);
-    if (!sameAppliedIndex(http, live)) {
-      problems.add("the replicas did not reach the same applied index within " + SETTLE.toSeconds() + " s");
+    return retries;
+  }
+
+  /** One replica's own ledger, read locally: its audit and every account's balance. */
+  private static Replica replica(NodeClient http, Peer p) throws IOException {
+    JsonNode audit = http.get(p, "/ledger/audit?consistency=local").json();
+    Map<String, Long> balances = new LinkedHashMap<>();
+    for (String account : ACCOUNTS) {
+      balances.put(account, http.get(p, "/ledger/accounts/" + account + "?consistency=local").json()
+          .path("balance").asLong());
     }
-    List<Replica> replicas = new ArrayList<>();
-    for (Peer p : live) {
-      try {
-        JsonNode audit = http.get(p, "/ledger/audit?consistency=local").json();
-        Map<String, Long> balances = new LinkedHashMap<>();
-        for (String account : ACCOUNTS) {
-          balances.put(account, http.get(p, "/ledger/accounts/" + account + "?consistency=local").json()
-              .path("balance").asLong());
-        }
-        replicas.add(new Replica(p.id(), audit.path("ok").asBoolean(false), audit.path("totalBalance").asLong(),
-            audit.path("deposits").asLong(), audit.path("withdrawals").asLong(), audit.path("digest").asText(),
-            balances));
-      } catch (IOException | RuntimeException e) {
-        problems.add(p.id() + ": could not read its ledger: " + e);
-      }
-    }
-    Map<String, Long> initial = new LinkedHashMap<>();
-    ACCOUNTS.forEach(a -> initial.put(a, INITIAL));
-    facts = new LedgerCheck.Facts(initial, List.copyOf(acknowledged.values()), List.copyOf(unknown.values()),
-        Map.copyOf(retries), replicas);
-    return problems;
+    return new Replica(p.id(), audit.path("ok").asBoolean(false), audit.path("totalBalance").asLong(),
+        audit.path("deposits").asLong(), audit.path("withdrawals").asLong(), audit.path("digest").asText(), balances);
   }
 
   LedgerCheck.Facts facts() {
@@ -177,8 +176,8 @@ final class LedgerWorkload implements Workload {
     long deadline = System.nanoTime() + SETTLE.toNanos();
     for (int i = 0; System.nanoTime() < deadline; i++) {
       Peer peer = via.get(i % via.size());
-      Event done = Ops.run(history, http, peer, Event.invoke(process, f, key, null, null, peer.id(), history.nowNs()),
-          "POST", path, body, (in, a, at) -> switch (a.status()) {
+      Event done = Ops.run(history, http, process, peer, Op.send(f, key, null, "POST", path, body),
+          (in, a, at) -> switch (a.status()) {
             case 200, 201 -> in.complete(Event.OK, a.body().contains("\"duplicate\":true") ? "duplicate" : null,
                 Integer.toString(a.status()), at);
             case 409 -> in.complete(Event.FAIL, null, "409", at);
@@ -187,7 +186,7 @@ final class LedgerWorkload implements Workload {
       if (!done.type().equals(Event.INFO) && ("409".equals(done.error()) || done.type().equals(Event.OK))) {
         return done;
       }
-      RegisterWorkload.sleep(100);
+      Ops.sleep(100);
     }
     return null;
   }
@@ -208,7 +207,7 @@ final class LedgerWorkload implements Workload {
       if (applied.size() == 1 && !applied.contains(-1L)) {
         return true;
       }
-      RegisterWorkload.sleep(100);
+      Ops.sleep(100);
     }
     return false;
   }

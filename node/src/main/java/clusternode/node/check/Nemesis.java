@@ -30,6 +30,8 @@ final class Nemesis {
   private final String kind;
   private final LocalCluster cluster;
   private final NodeClient admin;
+  /** Reads of {@code /health/consensus}, short: a node that does not answer at once is not the leader we want. */
+  private final NodeClient probe;
   private final History history;
   private final Random random;
   private final List<String> ids;
@@ -54,7 +56,8 @@ final class Nemesis {
     this.pbft = pbft;
     this.kind = kind;
     this.cluster = cluster;
-    this.admin = new NodeClient(adminToken, Duration.ofSeconds(5));
+    this.admin = cluster.client(adminToken, Duration.ofSeconds(5));
+    this.probe = cluster.client(null, Duration.ofSeconds(2));
     this.traitor = new Traitor(cluster.peers(), admin);
     this.history = history;
     this.random = random;
@@ -243,13 +246,12 @@ final class Nemesis {
 
   /** Raft: the node that says it leads. PBFT: the primary of the view an honest replica is in. */
   Optional<String> leader() {
-    NodeClient http = new NodeClient(null, Duration.ofSeconds(2));
     for (String id : ids) {
       if (traitor.id().filter(id::equals).isPresent()) {
         continue;
       }
       try {
-        NodeClient.Answer a = http.get(cluster.peers().get(id), "/health/consensus");
+        NodeClient.Answer a = probe.get(cluster.peers().get(id), "/health/consensus");
         if (a.ok() && a.json().path("role").asText().equals("leader")) {
           return Optional.of(id);
         }
@@ -336,7 +338,7 @@ final class Nemesis {
           problems.add("could not clear the faults: " + e.getMessage());
           break;
         }
-        RegisterWorkload.sleep(500);
+        Ops.sleep(500);
       }
     }
     try {
@@ -377,7 +379,7 @@ final class Nemesis {
       if (!running.getAsBoolean()) {
         return false;
       }
-      RegisterWorkload.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+      Ops.sleep(Math.min(100, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
     }
     return true;
   }

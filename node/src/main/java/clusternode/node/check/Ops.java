@@ -16,15 +16,15 @@ final class Ops {
   private Ops() {}
 
   /**
-   * Records {@code invoke}, sends the request and records the completion. A request that never
-   * left (connection refused, connect timeout) certainly failed; any other I/O error is unknown.
+   * Records {@code op}'s invocation by {@code process}, sends it to {@code peer} and records the
+   * completion. A request that never left (connection refused, connect timeout) certainly failed;
+   * any other I/O error is unknown.
    */
-  static Event run(History history, NodeClient client, Peer peer, Event invoke, String method, String path,
-      String body, Classifier classifier) {
-    Event in = history.append(invoke);
+  static Event run(History history, NodeClient client, String process, Peer peer, Op op, Classifier classifier) {
+    Event in = history.append(op.invoke(process, peer, history.nowNs()));
     Event done;
     try {
-      NodeClient.Answer a = client.send(peer, path, method, body);
+      NodeClient.Answer a = client.send(peer, op.path(), op.method(), op.body());
       done = classifier.complete(in, a, history.nowNs());
     } catch (ConnectException | HttpConnectTimeoutException e) {
       done = in.complete(Event.FAIL, null, "not sent: " + e.getClass().getSimpleName(), history.nowNs());
@@ -39,5 +39,14 @@ final class Ops {
   /** 503 (or anything unexpected): the outcome is unknown. */
   static Event unknown(Event in, NodeClient.Answer a, long atNs) {
     return in.complete(Event.INFO, null, "status " + a.status(), atNs);
+  }
+
+  /** Sleeps; an interrupt ends it early and is kept set for whoever looks. */
+  static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

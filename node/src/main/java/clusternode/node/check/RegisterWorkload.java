@@ -6,12 +6,11 @@ import clusternode.protocols.peers.Peer;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import java.util.function.BooleanSupplier;
 
 /**
  * Reads, writes and compare-and-sets on a few keys through random nodes. Every written value is
@@ -20,13 +19,12 @@ import java.util.function.BooleanSupplier;
  */
 final class RegisterWorkload implements Workload {
   static final List<String> KEYS = List.of("r0", "r1", "r2");
+  private static final Duration FINAL_READ_WITHIN = Duration.ofSeconds(60);
 
-  private final List<Peer> peers;
-  private final Duration opTimeout;
+  private final Nodes nodes;
 
-  RegisterWorkload(List<Peer> peers, Duration opTimeout) {
-    this.peers = peers;
-    this.opTimeout = opTimeout;
+  RegisterWorkload(Nodes nodes) {
+    this.nodes = nodes;
   }
 
   @Override
@@ -35,73 +33,68 @@ final class RegisterWorkload implements Workload {
   }
 
   @Override
-  public void setup(History history) {
-    // Keys start absent: the cluster is fresh.
-  }
-
-  @Override
-  public void client(int client, History history, Random random, BooleanSupplier running) {
-    NodeClient http = new NodeClient(null, opTimeout);
-    String process = "c" + client;
+  public Steps client(Client client) {
     Map<String, String> lastSeen = new HashMap<>();
-    long n = 0;
-    while (running.getAsBoolean()) {
-      String key = KEYS.get(random.nextInt(KEYS.size()));
-      Peer peer = peers.get(random.nextInt(peers.size()));
-      int pick = random.nextInt(10);
-      Event done;
-      if (pick < 4) {
-        done = read(history, http, process, key, peer);
-      } else if (pick < 8) {
-        String value = process + "-" + n++;
-        done = Ops.run(history, http, peer, Event.invoke(process, "write", key, value, null, peer.id(),
-            history.nowNs()), "PUT", "/kv/" + key, value, RegisterWorkload::written);
-      } else {
-        String value = process + "-" + n++;
-        String expected = lastSeen.get(key);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("expected", expected);
-        body.put("value", value);
-        done = Ops.run(history, http, peer, Event.invoke(process, "cas", key, value, expected, peer.id(),
-            history.nowNs()), "POST", "/kv/" + key + "/cas", json(body), RegisterWorkload::swapped);
-      }
+    return () -> {
+      String key = client.pick(KEYS);
+      int pick = client.random().nextInt(10);
+      Event done = pick < 4 ? client.call(read(key), RegisterWorkload::readOf)
+          : pick < 8 ? write(client, key) : cas(client, key, lastSeen.get(key));
       if (done.type().equals(Event.OK)) {
         lastSeen.put(key, done.f().equals("read") ? done.result() : done.value());
       } else if (Event.MISMATCH.equals(done.error())) {
-        lastSeen.put(key, done.result());
+        lastSeen.put(key, done.result()); // the refusal said what is there now
       }
-      pause(random);
-    }
+    };
+  }
+
+  private static Event write(Client client, String key) {
+    String value = client.unique();
+    return client.call(Op.send("write", key, value, "PUT", "/kv/" + key, value), RegisterWorkload::written);
+  }
+
+  private static Event cas(Client client, String key, String expected) {
+    String value = client.unique();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("expected", expected);
+    body.put("value", value);
+    Op op = Op.send("cas", key, value, "POST", "/kv/" + key + "/cas", json(body)).expecting(expected);
+    return client.call(op, RegisterWorkload::swapped);
   }
 
   /** After the heal: one linearizable read of every key, retried until some node answers. */
   @Override
   public List<String> finish(History history, List<Peer> live) {
-    NodeClient http = new NodeClient(null, opTimeout);
-    List<String> problems = new java.util.ArrayList<>();
+    NodeClient http = nodes.client();
+    List<String> problems = new ArrayList<>();
     for (String key : KEYS) {
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      long deadline = System.nanoTime() + FINAL_READ_WITHIN.toNanos();
       boolean done = false;
       for (int i = 0; !done && System.nanoTime() < deadline; i++) {
-        done = read(history, http, "final", key, live.get(i % live.size())).type().equals(Event.OK);
+        Peer peer = live.get(i % live.size());
+        done = Ops.run(history, http, "final", peer, read(key), RegisterWorkload::readOf).type().equals(Event.OK);
         if (!done) {
-          sleep(200);
+          Ops.sleep(200);
         }
       }
       if (!done) {
-        problems.add("no node answered a read of " + key + " within 60 s after the heal");
+        problems.add("no node answered a read of " + key + " within " + FINAL_READ_WITHIN.toSeconds()
+            + " s after the heal");
       }
     }
     return problems;
   }
 
-  private static Event read(History history, NodeClient http, String process, String key, Peer peer) {
-    return Ops.run(history, http, peer, Event.invoke(process, "read", key, null, null, peer.id(), history.nowNs()),
-        "GET", "/kv/" + key, null, (in, a, at) -> switch (a.status()) {
-          case 200 -> in.complete(Event.OK, a.body(), null, at);
-          case 404 -> in.complete(Event.OK, null, null, at);
-          default -> Ops.unknown(in, a, at);
-        });
+  private static Op read(String key) {
+    return Op.get("read", key, "/kv/" + key);
+  }
+
+  private static Event readOf(Event in, NodeClient.Answer a, long at) {
+    return switch (a.status()) {
+      case 200 -> in.complete(Event.OK, a.body(), null, at);
+      case 404 -> in.complete(Event.OK, null, null, at);
+      default -> Ops.unknown(in, a, at);
+    };
   }
 
   private static Event written(Event in, NodeClient.Answer a, long at) {
@@ -132,18 +125,6 @@ final class RegisterWorkload implements Workload {
       return Json.MAPPER.writeValueAsString(o);
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void pause(Random random) {
-    sleep(2 + random.nextInt(15));
-  }
-
-  static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 }

@@ -66,7 +66,7 @@ final class Traitor {
         if (System.nanoTime() > deadline) {
           throw e;
         }
-        RegisterWorkload.sleep(500);
+        Ops.sleep(500);
       }
     }
   }

@@ -2,18 +2,22 @@ package clusternode.node.check;
 
 import clusternode.protocols.peers.Peer;
 import java.util.List;
-import java.util.Random;
-import java.util.function.BooleanSupplier;
 
 /** What the clients do during a check run, and what is read once every fault is healed. */
 interface Workload {
+  /** One client's operations, one per call; what the client remembers between them lives here. */
+  @FunctionalInterface
+  interface Steps {
+    void next();
+  }
+
   String name();
 
-  /** Before the clients and the nemesis start (accounts, deposits). */
-  void setup(History history) throws Exception;
+  /** Before the clients and the nemesis start (accounts, deposits); by default nothing: the cluster is fresh. */
+  default void setup(History history) throws Exception {}
 
-  /** One client's loop, until {@code running} turns false; every operation goes into {@code history}. */
-  void client(int client, History history, Random random, BooleanSupplier running);
+  /** The operations of {@code client}, which sends and records each; called once per client. */
+  Steps client(Client client);
 
   /** After the heal, with every node up: final reads; returns problems that make the run inconclusive. */
   List<String> finish(History history, List<Peer> live) throws Exception;

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import clusternode.node.tls.NodeTls;
 import clusternode.protocols.peers.Peer;
@@ -16,10 +17,7 @@ import clusternode.protocols.peers.Peer;
 /** {@code bin/clusterctl}: the client of one node's HTTP API. */
 @Command(name = "clusterctl", mixinStandardHelpOptions = true,
     description = "Talks to a node's HTTP API.",
-    subcommands = {ClusterCtl.Health.class, ClusterCtl.Peers.class, ClusterCtl.Metrics.class, ClusterCtl.Faults.class,
-        ClusterCtl.Put.class, ClusterCtl.Get.class, ClusterCtl.Del.class, ClusterCtl.Cas.class, ClusterCtl.Leader.class,
-        ClusterCtl.TransferLeader.class, ClusterCtl.AddNode.class, ClusterCtl.RemoveNode.class,
-        ClusterCtl.ClusterView.class})
+    subcommands = {ClusterCtl.Faults.class, ClusterCtl.Cas.class, ClusterCtl.ClusterView.class})
 public final class ClusterCtl implements Callable<Integer> {
   @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8081", description = "node to talk to (default ${DEFAULT-VALUE})")
   URI url;
@@ -64,6 +62,59 @@ public final class ClusterCtl implements Callable<Integer> {
     }
   }
 
+  // A request with no logic of its own is a method: picocli adds every @Command method as a subcommand.
+
+  @Command(name = "health", description = "GET /health")
+  int health() {
+    return call("GET", "/health", null);
+  }
+
+  @Command(name = "peers", description = "GET /health/peers: reachability and round-trip times")
+  int peers() {
+    return call("GET", "/health/peers", null);
+  }
+
+  @Command(name = "metrics", description = "GET /metrics (Prometheus text)")
+  int metrics() {
+    return call("GET", "/metrics", null);
+  }
+
+  @Command(name = "put", description = "PUT /kv/KEY: answers after commit")
+  int put(@Parameters(index = "0", paramLabel = "KEY") String key, @Parameters(index = "1", paramLabel = "VALUE") String value) {
+    return call("PUT", "/kv/" + encode(key), value);
+  }
+
+  @Command(name = "get", description = "GET /kv/KEY (linearizable unless --local)")
+  int get(@Parameters(paramLabel = "KEY") String key,
+      @Option(names = "--local", description = "read this node's possibly stale copy") boolean local) {
+    return call("GET", "/kv/" + encode(key) + (local ? "?consistency=local" : ""), null);
+  }
+
+  @Command(name = "del", description = "DELETE /kv/KEY")
+  int del(@Parameters(paramLabel = "KEY") String key) {
+    return call("DELETE", "/kv/" + encode(key), null);
+  }
+
+  @Command(name = "leader", description = "GET /health/consensus: role, term, leader, indexes, quorum")
+  int leader() {
+    return call("GET", "/health/consensus", null);
+  }
+
+  @Command(name = "transfer-leader", description = "hand Raft leadership to TARGET (ask the leader)")
+  int transferLeader(@Parameters(paramLabel = "TARGET") String target) {
+    return call("POST", "/admin/raft/transfer-leader", "{\"target\": \"" + target + "\"}");
+  }
+
+  @Command(name = "add-node", description = "add ID (a peer of the deployment) to Raft as a learner; it votes once caught up")
+  int addNode(@Parameters(paramLabel = "ID") String id) {
+    return call("POST", "/admin/raft/members", "{\"add\": \"" + id + "\"}");
+  }
+
+  @Command(name = "remove-node", description = "remove ID from the Raft membership")
+  int removeNode(@Parameters(paramLabel = "ID") String id) {
+    return call("DELETE", "/admin/raft/members/" + encode(id), null);
+  }
+
   /** Prints the answer's body and maps its status to the exit code (0 for 2xx). */
   int call(String method, String path, String body) {
     try {
@@ -73,46 +124,6 @@ public final class ClusterCtl implements Callable<Integer> {
     } catch (IOException e) {
       System.err.println("error: no answer from " + url + ": " + e.getMessage());
       return 1;
-    }
-  }
-
-  @Command(name = "put", description = "PUT /kv/KEY: answers after commit")
-  static final class Put implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @picocli.CommandLine.Parameters(index = "0", paramLabel = "KEY") String key;
-
-    @picocli.CommandLine.Parameters(index = "1", paramLabel = "VALUE") String value;
-
-    @Override
-    public Integer call() {
-      return parent.call("PUT", "/kv/" + encode(key), value);
-    }
-  }
-
-  @Command(name = "get", description = "GET /kv/KEY (linearizable unless --local)")
-  static final class Get implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @picocli.CommandLine.Parameters(paramLabel = "KEY") String key;
-
-    @Option(names = "--local", description = "read this node's possibly stale copy") boolean local;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/kv/" + encode(key) + (local ? "?consistency=local" : ""), null);
-    }
-  }
-
-  @Command(name = "del", description = "DELETE /kv/KEY")
-  static final class Del implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @picocli.CommandLine.Parameters(paramLabel = "KEY") String key;
-
-    @Override
-    public Integer call() {
-      return parent.call("DELETE", "/kv/" + encode(key), null);
     }
   }
 
@@ -141,52 +152,6 @@ public final class ClusterCtl implements Callable<Integer> {
     }
   }
 
-  @Command(name = "leader", description = "GET /health/consensus: role, term, leader, indexes, quorum")
-  static final class Leader implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/health/consensus", null);
-    }
-  }
-
-  @Command(name = "transfer-leader", description = "hand Raft leadership to TARGET (ask the leader)")
-  static final class TransferLeader implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @picocli.CommandLine.Parameters(paramLabel = "TARGET") String target;
-
-    @Override
-    public Integer call() {
-      return parent.call("POST", "/admin/raft/transfer-leader", "{\"target\": \"" + target + "\"}");
-    }
-  }
-
-  @Command(name = "add-node", description = "add ID (a peer of the deployment) to Raft as a learner; it votes once caught up")
-  static final class AddNode implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @picocli.CommandLine.Parameters(paramLabel = "ID") String id;
-
-    @Override
-    public Integer call() {
-      return parent.call("POST", "/admin/raft/members", "{\"add\": \"" + id + "\"}");
-    }
-  }
-
-  @Command(name = "remove-node", description = "remove ID from the Raft membership")
-  static final class RemoveNode implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @picocli.CommandLine.Parameters(paramLabel = "ID") String id;
-
-    @Override
-    public Integer call() {
-      return parent.call("DELETE", "/admin/raft/members/" + encode(id), null);
-    }
-  }
-
   static String encode(String segment) {
     return java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
   }
@@ -207,36 +172,6 @@ public final class ClusterCtl implements Callable<Integer> {
         System.err.println("error: no readable answer from " + parent.url + ": " + (e.getMessage() != null ? e.getMessage() : e));
         return 1;
       }
-    }
-  }
-
-  @Command(name = "health", description = "GET /health")
-  static final class Health implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/health", null);
-    }
-  }
-
-  @Command(name = "peers", description = "GET /health/peers: reachability and round-trip times")
-  static final class Peers implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/health/peers", null);
-    }
-  }
-
-  @Command(name = "metrics", description = "GET /metrics (Prometheus text)")
-  static final class Metrics implements Callable<Integer> {
-    @ParentCommand ClusterCtl parent;
-
-    @Override
-    public Integer call() {
-      return parent.call("GET", "/metrics", null);
     }
   }
 

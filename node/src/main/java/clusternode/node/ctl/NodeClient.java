@@ -28,6 +28,15 @@ public final class NodeClient {
     }
   }
 
+  /**
+   * Makes clients of one deployment's nodes, so code that talks to them never decides HTTP or
+   * HTTPS itself: {@code LocalCluster::client} trusts the deployment CA when it serves HTTPS.
+   */
+  @FunctionalInterface
+  public interface Factory {
+    NodeClient client(String adminToken, Duration timeout);
+  }
+
   private final HttpClient http;
   private final String adminToken;
   private final Duration timeout;

@@ -54,11 +54,12 @@ public final class DemoCommand implements Callable<Integer> {
   private static final long OPENING_DEPOSIT = 1000;
 
   private PrintStream out = System.out;
+  private final Narrator say = new Narrator(out);
   private LocalCluster cluster;
   private NodeClient http;
+  /** Short reads of {@code /health/consensus}: a node that does not answer at once is counted as silent. */
+  private NodeClient probe;
   private List<String> ids;
-  private int failures;
-  private int stepNumber;
   private final Map<Long, Set<String>> leadersByTerm = new TreeMap<>();
   private final String run = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36);
   private int transfersAcknowledged;
@@ -91,21 +92,22 @@ public final class DemoCommand implements Callable<Integer> {
     Path deployment = config.isAbsolute() || Files.exists(config) ? config : home.resolve(config);
     ClusterDir clusterDir = new ClusterDir(dir != null ? dir : home.resolve("target/demo"));
     cluster = LocalCluster.of(clusterDir, deployment, ProjectPaths.jar(), out);
+    probe = cluster.client(null, Duration.ofSeconds(2));
     ids = cluster.peers().ids();
     int nodes = pbft ? 4 : 5;
     if (ids.size() != nodes) {
       throw new IllegalArgumentException(deployment + " has " + ids.size() + " nodes; the " + protocol + " demo needs " + nodes);
     }
-    banner("Starting " + nodes + " node JVMs from " + deployment.getFileName() + " (cluster directory " + clusterDir.root() + ")");
+    say.banner("Starting " + nodes + " node JVMs from " + deployment.getFileName() + " (cluster directory " + clusterDir.root() + ")");
     boolean up = false;
     try {
       up = cluster.up(Duration.ofSeconds(upTimeoutSeconds));
-      expect(up, "all " + nodes + " nodes report healthy");
+      say.expect(up, "all " + nodes + " nodes report healthy");
       if (up && pbft) {
-        http = new NodeClient(clusterDir.adminToken(false), Duration.ofSeconds(15));
-        new PbftTour(cluster, http, run, narration()).run();
+        http = cluster.client(clusterDir.adminToken(false), Duration.ofSeconds(15));
+        new PbftTour(cluster, http, run, say).run();
       } else if (up) {
-        http = new NodeClient(clusterDir.adminToken(false), Duration.ofSeconds(8));
+        http = cluster.client(clusterDir.adminToken(false), Duration.ofSeconds(8));
         faultsEverywhere("DELETE", null);
         writes();
         partition();
@@ -116,24 +118,24 @@ public final class DemoCommand implements Callable<Integer> {
       }
     } finally {
       if (shortMode || !up) {
-        banner("Stopping the cluster (" + (shortMode ? "--short" : "start-up failed") + ")");
+        say.banner("Stopping the cluster (" + (shortMode ? "--short" : "start-up failed") + ")");
         cluster.down();
       }
     }
     if (!shortMode && up) {
       Peer first = cluster.peers().get(ids.get(0));
-      out.printf("%nThe cluster keeps running. Watch and break it on the dashboard: %s/%n", first.httpBase());
+      out.printf("%nThe cluster keeps running. Watch and break it on the dashboard: %s/%n", http.base(first));
       out.printf("  admin token (for the buttons): %s%n", clusterDir.tokenFile());
       out.printf("  stop it with: bin/cluster --dir %s down%n", clusterDir.root());
     }
-    out.printf("%ndemo %s: %d expectation(s) failed%n", failures == 0 ? "passed" : "FAILED", failures);
-    return failures == 0 ? 0 : 1;
+    out.printf("%ndemo %s: %d expectation(s) failed%n", say.failures() == 0 ? "passed" : "FAILED", say.failures());
+    return say.failures() == 0 ? 0 : 1;
   }
 
   // ---- the steps --------------------------------------------------------------------------
 
   private void writes() throws Exception {
-    step("Writes through the leader");
+    say.step("Writes through the leader");
     Timed<Optional<String>> elected = timed(() -> awaitLeader(ids, ELECTION_WAIT));
     String leader = elected.value().orElseThrow(() -> new IllegalStateException("no leader within " + ELECTION_WAIT));
     int ok = 0;
@@ -151,20 +153,20 @@ public final class DemoCommand implements Callable<Integer> {
     ledger(leader, "/ledger/deposits", "{\"id\":\"dep-a-" + run + "\",\"account\":\"alice-" + run + "\",\"amount\":" + OPENING_DEPOSIT + "}");
     ledger(leader, "/ledger/deposits", "{\"id\":\"dep-b-" + run + "\",\"account\":\"bob-" + run + "\",\"amount\":" + OPENING_DEPOSIT + "}");
     int transfers = transfers(leader, "w", 5);
-    what("%s leads term %d; 20 KV writes went to it and it answered each once a majority (3 of 5) had it on disk.",
+    say.what("%s leads term %d; 20 KV writes went to it and it answered each once a majority (3 of 5) had it on disk.",
         leader, term(leader));
-    what("Two ledger accounts opened with %d each; %d transfers of %d from alice to bob.", OPENING_DEPOSIT, transfers,
+    say.what("Two ledger accounts opened with %d each; %d transfers of %d from alice to bob.", OPENING_DEPOSIT, transfers,
         TRANSFER_AMOUNT);
-    lesson("A write is acknowledged only after a majority stored it: any later majority overlaps this one, so it survives.");
-    figure("%d/20 writes acknowledged, median %d ms, max %d ms; commit index per node: %s", ok,
+    say.lesson("A write is acknowledged only after a majority stored it: any later majority overlaps this one, so it survives.");
+    say.figure("%d/20 writes acknowledged, median %d ms, max %d ms; commit index per node: %s", ok,
         latencies.isEmpty() ? -1 : latencies.get(latencies.size() / 2), latencies.isEmpty() ? -1 : latencies.get(latencies.size() - 1),
         commitIndexes());
-    expect(ok == 20, "all 20 writes acknowledged");
-    expect(transfers == 5, "all 5 transfers acknowledged");
+    say.expect(ok == 20, "all 20 writes acknowledged");
+    say.expect(transfers == 5, "all 5 transfers acknowledged");
   }
 
   private void partition() throws Exception {
-    step("A 2|3 partition, with the leader on the small side");
+    say.step("A 2|3 partition, with the leader on the small side");
     String leader = awaitLeader(ids, ELECTION_WAIT).orElseThrow(() -> new IllegalStateException("no leader"));
     long oldTerm = term(leader);
     List<String> minority = new ArrayList<>(List.of(leader));
@@ -185,35 +187,35 @@ public final class DemoCommand implements Callable<Integer> {
     JsonNode minorityView = awaitClusterView(leader, v -> !v.path("quorum").path("healthy").asBoolean(true));
     JsonNode majorityView = newLeader.map(l -> awaitClusterView(l, v -> v.path("quorum").path("healthy").asBoolean())).orElse(null);
     pollConsensus(ids);
-    what("Cut %s from %s on every node's transport (HTTP still answers, so we can watch both sides).", minority, majority);
-    what("A write sent to the old leader %s: HTTP %d after %.1f s; a transfer sent to %s: HTTP %d.", leader, refused.value(),
+    say.what("Cut %s from %s on every node's transport (HTTP still answers, so we can watch both sides).", minority, majority);
+    say.what("A write sent to the old leader %s: HTTP %d after %.1f s; a transfer sent to %s: HTTP %d.", leader, refused.value(),
         refused.seconds(), minority.get(1), refusedTransfer);
-    what("The majority %s elected %s in term %d; writes there go on (HTTP %d, %d transfers).", majority,
+    say.what("The majority %s elected %s in term %d; writes there go on (HTTP %d, %d transfers).", majority,
         newLeader.orElse("nobody"), newLeader.map(this::term).orElse(-1L), majorityWrite, majorityTransfers);
-    lesson("Split brain would be two leaders both accepting writes. Raft needs a majority (3 of 5) to commit: the 2-node "
+    say.lesson("Split brain would be two leaders both accepting writes. Raft needs a majority (3 of 5) to commit: the 2-node "
         + "side cannot get one, so it refuses (503) instead of diverging; the 3-node side can, and elects a new leader "
         + "in a higher term. Two majorities of 5 always share a node, so two leaders can never both commit.");
-    figure("minority write -> %d after %.1f s; new leader %s in term %d (old term %d) %.1f s after the cut; "
+    say.figure("minority write -> %d after %.1f s; new leader %s in term %d (old term %d) %.1f s after the cut; "
             + "/cluster from %s: quorum %s/5 (%s); from %s: %s/5; max leaders in one term so far: %d",
         refused.value(), refused.seconds(), newLeader.orElse("-"), newLeader.map(this::term).orElse(-1L), oldTerm, electedS,
         leader, minorityView == null ? "?" : minorityView.path("quorum").path("reachableFromHere").asText(),
         minorityView != null && minorityView.path("quorum").path("healthy").asBoolean() ? "healthy" : "no quorum",
         newLeader.orElse("-"), majorityView == null ? "?" : majorityView.path("quorum").path("reachableFromHere").asText(),
         maxLeadersInOneTerm());
-    expect(refused.value() == 503, "the minority refuses the write with 503");
-    expect(refusedTransfer == 503, "the minority refuses the transfer with 503");
-    expect(newLeader.isPresent() && majority.contains(newLeader.get()), "the majority elects a leader among itself");
-    expect(majorityWrite == 200, "the majority keeps accepting writes");
-    expect(minorityView != null && !minorityView.path("quorum").path("healthy").asBoolean(true),
+    say.expect(refused.value() == 503, "the minority refuses the write with 503");
+    say.expect(refusedTransfer == 503, "the minority refuses the transfer with 503");
+    say.expect(newLeader.isPresent() && majority.contains(newLeader.get()), "the majority elects a leader among itself");
+    say.expect(majorityWrite == 200, "the majority keeps accepting writes");
+    say.expect(minorityView != null && !minorityView.path("quorum").path("healthy").asBoolean(true),
         "/cluster on the minority says no quorum");
-    expect(minorityView != null && minorityView.path("splitBrain").path("ok").asBoolean(),
+    say.expect(minorityView != null && minorityView.path("splitBrain").path("ok").asBoolean(),
         "/cluster on the minority: at most one leader per term");
-    expect(majorityView != null && majorityView.path("quorum").path("healthy").asBoolean(), "/cluster on the majority says quorum");
-    expect(maxLeadersInOneTerm() <= 1, "no second leader in any term");
+    say.expect(majorityView != null && majorityView.path("quorum").path("healthy").asBoolean(), "/cluster on the majority says quorum");
+    say.expect(maxLeadersInOneTerm() <= 1, "no second leader in any term");
   }
 
   private void heal() throws Exception {
-    step("Heal, and watch the cluster converge");
+    say.step("Heal, and watch the cluster converge");
     faultsEverywhere("DELETE", null);
     long t0 = System.nanoTime();
     Map<String, JsonNode> views = Map.of();
@@ -233,20 +235,20 @@ public final class DemoCommand implements Callable<Integer> {
     String leader = views.isEmpty() ? "-" : views.values().iterator().next().path("leader").asText("-");
     int minorityKey = readStatus(leader, "demo-" + run + "-minority");
     int majorityKey = readStatus(leader, "demo-" + run + "-majority");
-    what("Faults cleared on every node. The two cut-off nodes heard the new leader, dropped any entry it did not have, "
+    say.what("Faults cleared on every node. The two cut-off nodes heard the new leader, dropped any entry it did not have, "
         + "and caught up from its log.");
-    lesson("Healing needs no repair step: the log of the majority's leader wins, and what the minority refused "
+    say.lesson("Healing needs no repair step: the log of the majority's leader wins, and what the minority refused "
         + "was never acknowledged, so nothing acknowledged is lost and nothing refused appears.");
-    figure("converged in %.1f s: all 5 follow %s in term %d, last applied %s; refused key -> %d, majority key -> %d",
+    say.figure("converged in %.1f s: all 5 follow %s in term %d, last applied %s; refused key -> %d, majority key -> %d",
         seconds, leader, views.isEmpty() ? -1 : views.values().iterator().next().path("term").asLong(), lastApplied(views),
         minorityKey, majorityKey);
-    expect(converged, "all 5 nodes agree on leader, term and last applied index");
-    expect(minorityKey == 404, "the write the minority refused does not exist");
-    expect(majorityKey == 200, "the write the majority acknowledged is there");
+    say.expect(converged, "all 5 nodes agree on leader, term and last applied index");
+    say.expect(minorityKey == 404, "the write the minority refused does not exist");
+    say.expect(majorityKey == 200, "the write the majority acknowledged is there");
   }
 
   private void killLeader() throws Exception {
-    step("kill -9 the leader");
+    say.step("kill -9 the leader");
     String leader = awaitLeader(ids, ELECTION_WAIT).orElseThrow(() -> new IllegalStateException("no leader"));
     long oldTerm = term(leader);
     List<String> survivors = ids.stream().filter(id -> !id.equals(leader)).toList();
@@ -256,21 +258,21 @@ public final class DemoCommand implements Callable<Integer> {
     long electionMs = (System.nanoTime() - t0) / 1_000_000;
     int write = next.map(l -> put(l, "demo-" + run + "-after-kill", "yes")).orElse(-1);
     int transfers = next.map(l -> transfers(l, "k", 3)).orElse(0);
-    what("%s (leader of term %d) got SIGKILL: no goodbye, no flush beyond what it had fsynced.", leader, oldTerm);
-    what("The 4 survivors noticed the silence, and %s won an election in term %d; a write after it: HTTP %d; %d transfers.",
+    say.what("%s (leader of term %d) got SIGKILL: no goodbye, no flush beyond what it had fsynced.", leader, oldTerm);
+    say.what("The 4 survivors noticed the silence, and %s won an election in term %d; a write after it: HTTP %d; %d transfers.",
         next.orElse("nobody"), next.map(this::term).orElse(-1L), write, transfers);
-    lesson("4 of 5 is still a majority: a crashed leader costs one election timeout plus one round of votes, not data. "
+    say.lesson("4 of 5 is still a majority: a crashed leader costs one election timeout plus one round of votes, not data. "
         + "With 3 of 5 gone, nothing would commit until one came back.");
-    figure("new leader %s elected %d ms after kill -9; leaders by term: %s", next.orElse("-"), electionMs, leadersByTerm);
-    expect(next.isPresent(), "a new leader among the survivors within " + ELECTION_WAIT.toSeconds() + " s");
-    expect(write == 200, "writes resume after the election");
+    say.figure("new leader %s elected %d ms after kill -9; leaders by term: %s", next.orElse("-"), electionMs, leadersByTerm);
+    say.expect(next.isPresent(), "a new leader among the survivors within " + ELECTION_WAIT.toSeconds() + " s");
+    say.expect(write == 200, "writes resume after the election");
     boolean back = cluster.start(leader, Duration.ofSeconds(60));
-    what("%s restarted from its disk and rejoined as a follower: %s", leader, back ? "healthy" : "NOT healthy");
-    expect(back, leader + " restarts and reports healthy");
+    say.what("%s restarted from its disk and rejoined as a follower: %s", leader, back ? "healthy" : "NOT healthy");
+    say.expect(back, leader + " restarts and reports healthy");
   }
 
   private void ledgerAudit() throws Exception {
-    step("The ledger kept the money through all of it");
+    say.step("The ledger kept the money through all of it");
     long deadline = System.nanoTime() + ELECTION_WAIT.toNanos();
     Map<String, JsonNode> audits = new TreeMap<>();
     boolean agreed = false;
@@ -300,25 +302,25 @@ public final class DemoCommand implements Callable<Integer> {
     audits.forEach((id, a) -> out.printf("    %-4s ok=%s totalBalance=%d deposits=%d withdrawals=%d events=%d digest=%s%n", id,
         a.path("ok").asBoolean(), a.path("totalBalance").asLong(), a.path("deposits").asLong(), a.path("withdrawals").asLong(),
         a.path("eventCount").asLong(), abbreviate(a.path("digest").asText())));
-    what("Every replica folded the same ledger events (from the one Raft log) into the same books.");
-    lesson("Money is conserved because every transfer is one event applied at one log index on every replica, in the same "
+    say.what("Every replica folded the same ledger events (from the one Raft log) into the same books.");
+    say.lesson("Money is conserved because every transfer is one event applied at one log index on every replica, in the same "
         + "order: a partition or a crash can delay a transfer (503 = not done, or outcome unknown) but never half-apply "
         + "it or apply it twice (ids make retries idempotent).");
-    figure("%d/5 replicas audit ok with one digest; alice %d + bob %d = %d (deposited %d); bob = %d + %d x %d acknowledged transfers",
+    say.figure("%d/5 replicas audit ok with one digest; alice %d + bob %d = %d (deposited %d); bob = %d + %d x %d acknowledged transfers",
         audits.size(), alice, bob, alice + bob, 2 * OPENING_DEPOSIT, OPENING_DEPOSIT, transfersAcknowledged, TRANSFER_AMOUNT);
-    expect(agreed, "all 5 replicas answer the audit with the same state digest");
-    expect(allOk, "every audit ok: sum of balances = deposits - withdrawals");
-    expect(alice + bob == 2 * OPENING_DEPOSIT, "alice + bob still hold exactly what was deposited");
-    expect(bob == expectedBob, "bob got exactly the acknowledged transfers, the refused one not");
+    say.expect(agreed, "all 5 replicas answer the audit with the same state digest");
+    say.expect(allOk, "every audit ok: sum of balances = deposits - withdrawals");
+    say.expect(alice + bob == 2 * OPENING_DEPOSIT, "alice + bob still hold exactly what was deposited");
+    say.expect(bob == expectedBob, "bob got exactly the acknowledged transfers, the refused one not");
   }
 
   private void verdict() {
-    step("Verdict: split brain never happened");
-    what("Throughout the tour the demo asked every node for its role and term %s.", "many times a second");
-    lesson("Election safety (Raft section 5.2): at most one leader per term. Stale followers may still name an old "
+    say.step("Verdict: split brain never happened");
+    say.what("Throughout the tour the demo asked every node for its role and term %s.", "many times a second");
+    say.lesson("Election safety (Raft section 5.2): at most one leader per term. Stale followers may still name an old "
         + "leader for a moment; that is not split brain, because that old leader cannot commit.");
-    figure("leaders per term: %s; max leaders in one term: %d", leadersByTerm, maxLeadersInOneTerm());
-    expect(maxLeadersInOneTerm() <= 1, "at most one leader in every term");
+    say.figure("leaders per term: %s; max leaders in one term: %d", leadersByTerm, maxLeadersInOneTerm());
+    say.expect(maxLeadersInOneTerm() <= 1, "at most one leader in every term");
   }
 
   // ---- talking to the cluster ------------------------------------------------------------
@@ -328,7 +330,7 @@ public final class DemoCommand implements Callable<Integer> {
     Map<String, JsonNode> views = new HashMap<>();
     for (String id : among) {
       try {
-        NodeClient.Answer a = new NodeClient(null, Duration.ofSeconds(2)).get(cluster.peers().get(id), "/health/consensus");
+        NodeClient.Answer a = probe.get(cluster.peers().get(id), "/health/consensus");
         if (a.ok()) {
           JsonNode v = a.json();
           views.put(id, v);
@@ -482,64 +484,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  // ---- narration ---------------------------------------------------------------------------
-
-  private void banner(String text) {
-    out.println();
-    out.println("== " + text);
-  }
-
-  /** The demo's voice, for tours kept in their own classes. */
-  private PbftTour.Narration narration() {
-    return new PbftTour.Narration() {
-      @Override
-      public void step(String title) {
-        DemoCommand.this.step(title);
-      }
-
-      @Override
-      public void what(String format, Object... args) {
-        DemoCommand.this.what(format, args);
-      }
-
-      @Override
-      public void lesson(String text) {
-        DemoCommand.this.lesson(text);
-      }
-
-      @Override
-      public void figure(String format, Object... args) {
-        DemoCommand.this.figure(format, args);
-      }
-
-      @Override
-      public void expect(boolean held, String expectation) {
-        DemoCommand.this.expect(held, expectation);
-      }
-    };
-  }
-
-  private void step(String title) {
-    out.println();
-    out.printf("== Step %d: %s%n", ++stepNumber, title);
-  }
-
-  private void what(String format, Object... args) {
-    out.println("  what happened: " + String.format(format, args));
-  }
-
-  private void lesson(String text) {
-    out.println("  lesson:        " + text);
-  }
-
-  private void figure(String format, Object... args) {
-    out.println("  figure:        " + String.format(format, args));
-  }
-
-  private void expect(boolean held, String expectation) {
-    out.printf("  %s %s%n", held ? "[ok]  " : "[FAIL]", expectation);
-    failures += held ? 0 : 1;
-  }
+  // ---- helpers ---------------------------------------------------------------------------
 
   private record Timed<T>(T value, double seconds) {}
 

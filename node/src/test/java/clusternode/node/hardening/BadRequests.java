@@ -192,7 +192,10 @@ final class BadRequests {
     String body = e.body(fields);
     byte[] b = body.getBytes(StandardCharsets.UTF_8);
     byte[] m = marker.getBytes(StandardCharsets.UTF_8);
-    int pos = indexOf(b, m);
+    int pos = RawHttp.indexOf(b, m);
+    if (pos < 0) {
+      throw new IllegalStateException("marker not found");
+    }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(b, 0, pos);
     out.writeBytes(bad);
@@ -424,18 +427,5 @@ final class BadRequests {
       b.append(String.format("%02X", x & 0xff));
     }
     return b.append('>').toString();
-  }
-
-  private static int indexOf(byte[] data, byte[] pattern) {
-    outer:
-    for (int i = 0; i + pattern.length <= data.length; i++) {
-      for (int j = 0; j < pattern.length; j++) {
-        if (data[i + j] != pattern[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    throw new IllegalStateException("marker not found");
   }
 }

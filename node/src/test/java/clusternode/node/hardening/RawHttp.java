@@ -120,7 +120,8 @@ final class RawHttp {
     return out.toByteArray();
   }
 
-  private static int indexOf(byte[] data, byte[] pattern) {
+  /** Where {@code pattern} first starts in {@code data}, or -1. */
+  static int indexOf(byte[] data, byte[] pattern) {
     outer:
     for (int i = 0; i + pattern.length <= data.length; i++) {
       for (int j = 0; j < pattern.length; j++) {
