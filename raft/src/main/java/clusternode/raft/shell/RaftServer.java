@@ -104,6 +104,8 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   private long ticks;
   private long lastTickNanos = System.nanoTime();
   private long snapshotIndex;
+  /** Bytes of the entries applied since {@link #snapshotIndex}, for {@code snapshot-every-bytes}. */
+  private long bytesSinceSnapshot;
   private boolean flushScheduled;
 
   private record QueryTarget(String machine, byte[] query) {}
@@ -448,6 +450,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       if (rd.installedSnapshot() != null) {
         state.restore(rd.installedSnapshot().index(), rd.installedSnapshot().data());
         snapshotIndex = rd.installedSnapshot().index();
+        bytesSinceSnapshot = 0;
         metrics.snapshotInstalled();
       }
       rd.committedEntries().forEach(this::apply);
@@ -474,6 +477,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private void apply(Entry e) {
     Pending.Waiter w = writes.remove(e.index());
+    bytesSinceSnapshot += e.data().length;
     boolean ours = w != null && w.term() == e.term();
     if (e.type() == EntryType.COMMAND) {
       byte[] result = state.apply(e.index(), e.data());
@@ -535,9 +539,12 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private void maybeSnapshot() {
     long applied = state.appliedIndex();
-    if (applied - snapshotIndex >= settings.snapshotEveryEntries() && applied <= core.appliedIndex()) {
+    boolean due = applied - snapshotIndex >= settings.snapshotEveryEntries()
+        || bytesSinceSnapshot >= settings.snapshotEveryBytes();
+    if (due && applied > snapshotIndex && applied <= core.appliedIndex()) {
       core.compact(applied, state.snapshot());
       snapshotIndex = applied;
+      bytesSinceSnapshot = 0;
       metrics.snapshotTaken();
     }
   }

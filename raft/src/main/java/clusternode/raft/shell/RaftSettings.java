@@ -18,6 +18,7 @@ public record RaftSettings(
     Duration requestTimeout,
     int maxPendingRequests,
     long snapshotEveryEntries,
+    long snapshotEveryBytes,
     long segmentBytes,
     long sessionMaxIdleEntries) {
 
@@ -59,7 +60,18 @@ public record RaftSettings(
           "make it several election timeouts (e.g. 5s) so a request survives a leader change");
     }
     return new RaftSettings(tick, core, timeout, positive(c, "max-pending-requests"),
-        positive(c, "snapshot-every-entries"), c.getBytes("segment-bytes"), positive(c, "session-max-idle-entries"));
+        positive(c, "snapshot-every-entries"), snapshotEveryBytes(c), c.getBytes("segment-bytes"),
+        positive(c, "session-max-idle-entries"));
+  }
+
+  /** At least one entry's worth: a smaller bound would snapshot after every command. */
+  private static long snapshotEveryBytes(Config c) {
+    long bytes = c.getBytes("snapshot-every-bytes");
+    if (bytes < c.getBytes("max-bytes-per-append")) {
+      throw new ConfigProblem(PATH + ".snapshot-every-bytes", bytes + " bytes is below max-bytes-per-append",
+          "use at least max-bytes-per-append, e.g. 64 MiB");
+    }
+    return bytes;
   }
 
   /**

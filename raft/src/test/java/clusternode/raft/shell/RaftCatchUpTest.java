@@ -48,7 +48,8 @@ class RaftCatchUpTest {
           election-timeout-max = 400ms
           heartbeat-interval = 30ms
           request-timeout = 5s
-          snapshot-every-entries = 20
+          # Only the byte bound can fire here: 100 writes are far below the entry bound.
+          snapshot-every-bytes = 256 KiB
         }
         """);
     cluster = ThreeRaftServers.start(IDS, raftConf, servers);
@@ -78,7 +79,7 @@ class RaftCatchUpTest {
     cluster.nodes().values().forEach(n -> n.transport().setFaultPlan(
         FaultPlan.partitioned(List.of(Set.of(behind), Set.copyOf(majority)))));
 
-    // 100 values of 16 KiB: 1.6 MiB of state, several snapshots past the follower's log.
+    // 100 values of 16 KiB: 1.6 MiB of state, several byte-triggered snapshots past the follower's log.
     int writes = 100;
     CompletableFuture<?>[] done = IntStream.range(0, writes).mapToObj(i -> servers.get(leader)
         .command(KvStore.NAME, KvOp.encode(new KvOp.Put("k" + i, value(i)))).toCompletableFuture())
@@ -118,5 +119,10 @@ class RaftCatchUpTest {
         cluster-node.transport.max-frame-bytes = 2 MiB
         """).withFallback(ConfigFactory.load());
     assertEquals(1 << 20, RaftSettings.fromConfig(biggerFrame, peers).core().maxBytesPerAppend());
+
+    Config tinySnapshots = ConfigFactory.parseString("cluster-node.raft.snapshot-every-bytes = 1 KiB")
+        .withFallback(ConfigFactory.load());
+    assertEquals("cluster-node.raft.snapshot-every-bytes", org.junit.jupiter.api.Assertions.assertThrows(
+        ConfigProblem.class, () -> RaftSettings.fromConfig(tinySnapshots, peers)).key());
   }
 }
