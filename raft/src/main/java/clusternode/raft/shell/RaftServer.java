@@ -78,6 +78,11 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
 
   private record DiskFailed(Exception cause) implements Command {}
 
+  /** The snapshot thread serialized the state as of {@code index}. */
+  private record SnapshotTaken(long index, byte[] data, long nanos) implements Command {}
+
+  private record SnapshotFailed(Exception cause) implements Command {}
+
   private enum Tick implements Command { INSTANCE }
 
   private enum Flush implements Command { INSTANCE }
@@ -97,6 +102,13 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   private final Pending<Long> forwarded = new Pending<>();
   private final Map<Long, QueryTarget> readTargets = new TreeMap<>();
   private final Deque<ReadState> readsAwaitingApply = new ArrayDeque<>();
+  /** Committed entries handed out by the core, applied in order unless a snapshot is being taken. */
+  private final Deque<Entry> toApply = new ArrayDeque<>();
+  private final java.util.concurrent.ExecutorService snapshotThread;
+  /** The state is being serialized on {@link #snapshotThread}: nothing may change it until then. */
+  private java.util.concurrent.Future<?> snapshotting;
+  /** Local reads that came while {@link #snapshotting}: a machine may lock its state for the snapshot. */
+  private final List<Runnable> localReadsAfterSnapshot = new ArrayList<>();
   /** Requests held until a leader is known, by request id; {@code leaderless} holds their deadlines. */
   private final Map<Long, Command> awaitingLeader = new LinkedHashMap<>();
   private final Pending<Long> leaderless = new Pending<>();
@@ -128,6 +140,11 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     ActorRef<Command> self = context.getSelf();
     this.disk = new DiskWriter("raft-disk-" + transport.selfId(), storage, this::send,
         p -> self.tell(new Persisted(p)), e -> self.tell(new DiskFailed(e)));
+    this.snapshotThread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "raft-snapshot-" + transport.selfId());
+      t.setDaemon(true);
+      return t;
+    });
     metrics.watch(core, writes::size, storage);
     context.getLog().info("raft {} recovered: term {}, log [{}, {}], snapshot at {}", transport.selfId(),
         recovered.hardState().term(), storage.logFirstIndex(), storage.logLastIndex(), snapshotIndex);
@@ -154,7 +171,10 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
         .onMessage(Inbound.class, this::onInbound)
         .onMessage(Persisted.class, this::onPersisted)
         .onMessage(DiskFailed.class, f -> fatal("cannot write the Raft log: " + f.cause().getMessage(), f.cause()))
+        .onMessage(SnapshotTaken.class, this::onSnapshotTaken)
+        .onMessage(SnapshotFailed.class, f -> fatal("cannot snapshot the state machines: " + f.cause(), f.cause()))
         .onSignal(akka.actor.typed.PostStop.class, s -> {
+          snapshotThread.shutdownNow();
           disk.close();
           return this;
         })
@@ -299,7 +319,12 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     if (!state.machines().has(q.machine())) {
       reply.accept(Outcome.refused("no state machine " + q.machine()));
     } else if (q.consistency() == ReadConsistency.LOCAL) {
-      reply.accept(Outcome.success(state.machines().get(q.machine()).query(q.query())));
+      Runnable read = () -> reply.accept(Outcome.success(state.machines().get(q.machine()).query(q.query())));
+      if (snapshotting == null) {
+        read.run();
+      } else {
+        localReadsAfterSnapshot.add(read);
+      }
     } else if (core.role() == Role.LEADER) {
       startRead(q.machine(), q.query(), reply);
     } else if (core.leaderId() != null) {
@@ -448,12 +473,10 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       send(rd.messagesNow());
       disk.submit(rd);
       if (rd.installedSnapshot() != null) {
-        state.restore(rd.installedSnapshot().index(), rd.installedSnapshot().data());
-        snapshotIndex = rd.installedSnapshot().index();
-        bytesSinceSnapshot = 0;
-        metrics.snapshotInstalled();
+        installSnapshot(rd.installedSnapshot());
       }
-      rd.committedEntries().forEach(this::apply);
+      toApply.addAll(rd.committedEntries());
+      applyCommitted();
       readsAwaitingApply.addAll(rd.readStates());
       rd.rejectedReads().forEach(this::onRejectedRead);
       if (rd.softState() != null) {
@@ -467,6 +490,40 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
       maybeSnapshot();
     }
     return this;
+  }
+
+  /**
+   * The leader's snapshot replaces the state. Our own snapshot thread may still be reading it, so
+   * it finishes first (its result is then stale and dropped), and the committed entries still
+   * waiting are inside the leader's snapshot (it is past our commit index).
+   */
+  private void installSnapshot(clusternode.raft.core.Snapshot s) {
+    awaitOwnSnapshot();
+    toApply.removeIf(e -> e.index() <= s.index());
+    state.restore(s.index(), s.data());
+    snapshotIndex = s.index();
+    bytesSinceSnapshot = 0;
+    metrics.snapshotInstalled();
+  }
+
+  private void awaitOwnSnapshot() {
+    if (snapshotting == null) {
+      return;
+    }
+    try {
+      snapshotting.get();
+    } catch (java.util.concurrent.ExecutionException e) {
+      // reported to the actor as SnapshotFailed as well; the restore replaces that state anyway
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    snapshotting = null;
+  }
+
+  private void applyCommitted() {
+    while (snapshotting == null && !toApply.isEmpty()) {
+      apply(toApply.poll());
+    }
   }
 
   private void send(List<RaftMessage> messages) {
@@ -498,6 +555,11 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   }
 
   private void serveReads() {
+    if (snapshotting != null) {
+      return; // the snapshot thread may hold a machine's lock; served once it is done
+    }
+    localReadsAfterSnapshot.forEach(Runnable::run);
+    localReadsAfterSnapshot.clear();
     while (!readsAwaitingApply.isEmpty() && readsAwaitingApply.peek().index() <= state.appliedIndex()) {
       ReadState rs = readsAwaitingApply.poll();
       Pending.Waiter w = reads.remove(rs.requestId());
@@ -537,16 +599,42 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     }
   }
 
+  /**
+   * Serializes the state on the snapshot thread, not here: a large state (the ledger's keeps every
+   * idempotency key) takes seconds to copy, and a Raft thread that long silent loses leadership
+   * and misses elections. Meanwhile the core goes on (heartbeats, replication, commits); only
+   * applying waits, so the state holds still while it is read.
+   */
   private void maybeSnapshot() {
     long applied = state.appliedIndex();
     boolean due = applied - snapshotIndex >= settings.snapshotEveryEntries()
         || bytesSinceSnapshot >= settings.snapshotEveryBytes();
-    if (due && applied > snapshotIndex && applied <= core.appliedIndex()) {
-      core.compact(applied, state.snapshot());
-      snapshotIndex = applied;
+    if (snapshotting == null && due && applied > snapshotIndex && applied <= core.appliedIndex()) {
       bytesSinceSnapshot = 0;
-      metrics.snapshotTaken();
+      ActorRef<Command> self = getContext().getSelf();
+      snapshotting = snapshotThread.submit(() -> {
+        long start = System.nanoTime();
+        try {
+          self.tell(new SnapshotTaken(applied, state.snapshot(), System.nanoTime() - start));
+        } catch (RuntimeException e) {
+          self.tell(new SnapshotFailed(e));
+        }
+      });
     }
+  }
+
+  private Behavior<Command> onSnapshotTaken(SnapshotTaken t) {
+    if (snapshotting == null || t.index() <= snapshotIndex) {
+      return this; // overtaken by a snapshot installed from the leader
+    }
+    snapshotting = null;
+    core.compact(t.index(), t.data());
+    snapshotIndex = t.index();
+    metrics.snapshotTaken();
+    getContext().getLog().info("raft {}: snapshot at index {}, {} bytes, serialized in {} ms", transport.selfId(),
+        t.index(), t.data().length, t.nanos() / 1_000_000);
+    applyCommitted();
+    return drain();
   }
 
   private Behavior<Command> fatal(String message, Throwable cause) {

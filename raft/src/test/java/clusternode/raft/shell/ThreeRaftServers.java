@@ -19,6 +19,12 @@ final class ThreeRaftServers {
 
   /** Starts {@code ids} with {@code raftConf}; puts each server's client side into {@code servers}. */
   static LoopbackCluster start(List<String> ids, Config raftConf, Map<String, RaftReplicated> servers) throws IOException {
+    return start(ids, raftConf, servers, id -> new StateMachines(List.of(new KvStore())));
+  }
+
+  /** As above, with each server's state machines from {@code machines} (given the server's id). */
+  static LoopbackCluster start(List<String> ids, Config raftConf, Map<String, RaftReplicated> servers,
+      java.util.function.Function<String, StateMachines> machines) throws IOException {
     Path dir = Files.createTempDirectory("raft-servers-test");
     return LoopbackCluster.start(ids, raftConf, (ctx, node) -> {
       String id = node.transport().selfId();
@@ -30,7 +36,7 @@ final class ThreeRaftServers {
         throw new UncheckedIOException(e);
       }
       var ref = ctx.spawn(RaftServer.create(node.transport(), settings, storage,
-          new StateMachines(List.of(new KvStore())), new RaftMetrics(node.metrics())), RaftServer.NAME);
+          machines.apply(id), new RaftMetrics(node.metrics())), RaftServer.NAME);
       servers.put(id, new RaftReplicated(ref, node.system().scheduler(), settings.requestTimeout()));
     });
   }
