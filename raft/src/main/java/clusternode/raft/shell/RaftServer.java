@@ -81,7 +81,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
   /** The snapshot thread serialized the state as of {@code index}. */
   private record SnapshotTaken(long index, byte[] data, long nanos) implements Command {}
 
-  private record SnapshotFailed(Exception cause) implements Command {}
+  private record SnapshotFailed(long index, Exception cause) implements Command {}
 
   private enum Tick implements Command { INSTANCE }
 
@@ -172,7 +172,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
         .onMessage(Persisted.class, this::onPersisted)
         .onMessage(DiskFailed.class, f -> fatal("cannot write the Raft log: " + f.cause().getMessage(), f.cause()))
         .onMessage(SnapshotTaken.class, this::onSnapshotTaken)
-        .onMessage(SnapshotFailed.class, f -> fatal("cannot snapshot the state machines: " + f.cause(), f.cause()))
+        .onMessage(SnapshotFailed.class, this::onSnapshotFailed)
         .onSignal(akka.actor.typed.PostStop.class, s -> {
           snapshotThread.shutdownNow();
           disk.close();
@@ -513,7 +513,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
     try {
       snapshotting.get();
     } catch (java.util.concurrent.ExecutionException e) {
-      // reported to the actor as SnapshotFailed as well; the restore replaces that state anyway
+      // cannot happen: the task reports its own failures as SnapshotFailed
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -617,7 +617,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
         try {
           self.tell(new SnapshotTaken(applied, state.snapshot(), System.nanoTime() - start));
         } catch (RuntimeException e) {
-          self.tell(new SnapshotFailed(e));
+          self.tell(new SnapshotFailed(applied, e));
         }
       });
     }
@@ -635,6 +635,13 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
         t.index(), t.data().length, t.nanos() / 1_000_000);
     applyCommitted();
     return drain();
+  }
+
+  private Behavior<Command> onSnapshotFailed(SnapshotFailed f) {
+    if (f.index() <= snapshotIndex) {
+      return this; // a state the leader's snapshot has replaced since
+    }
+    return fatal("cannot snapshot the state machines at index " + f.index() + ": " + f.cause(), f.cause());
   }
 
   private Behavior<Command> fatal(String message, Throwable cause) {
