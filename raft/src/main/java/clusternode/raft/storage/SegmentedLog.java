@@ -81,7 +81,8 @@ public final class SegmentedLog implements AutoCloseable {
     Objects.requireNonNull(options, "options");
     Files.createDirectories(dir);
     FsyncStats stats = options.fsyncStats();
-    List<Path> tempFiles = DurableFiles.deleteMatching(dir, SegmentFormat::isTempFileName, stats);
+    List<Path> tempFiles = DurableFiles.deleteMatching(dir,
+        n -> SegmentFormat.isTempFileName(n) || n.equals(NewestSegmentMark.FILE_NAME + ".tmp"), stats);
     List<String> names = DurableFiles.list(dir, n -> SegmentFormat.parseFileName(n) >= 0);
     names.sort((a, b) -> Long.compare(
         SegmentFormat.parseFileName(a), SegmentFormat.parseFileName(b)));
@@ -122,6 +123,8 @@ public final class SegmentedLog implements AutoCloseable {
         DurableFiles.fsync(segments.get(segments.size() - 1).channel, false, stats);
         DurableFiles.fsyncDirectory(dir, stats);
       }
+      NewestSegmentMark.check(dir, NewestSegmentMark.read(dir),
+          segments.isEmpty() ? 0 : segments.get(segments.size() - 1).firstIndex);
     } catch (IOException | RuntimeException e) {
       closeQuietly(segments, e);
       throw e;
@@ -274,15 +277,22 @@ public final class SegmentedLog implements AutoCloseable {
     }
     try {
       checkBufferEmpty();
-      while (segments.size() > 1 && last().firstIndex >= fromIndex) {
+      int keep = segments.size();
+      while (keep > 1 && segments.get(keep - 1).firstIndex >= fromIndex) {
+        keep--;
+      }
+      if (keep < segments.size()) { // lowered first: the mark must never name a deleted segment
+        NewestSegmentMark.write(dir, segments.get(keep - 1).firstIndex, fsyncStats);
+      }
+      while (segments.size() > keep) {
         deleteSegment(segments.remove(segments.size() - 1));
       }
       Segment active = last();
-      int keep = (int) (fromIndex - active.firstIndex);
-      long newEnd = keep < active.count() ? active.offsetOf(fromIndex) : active.endOffset;
+      int kept = (int) (fromIndex - active.firstIndex);
+      long newEnd = kept < active.count() ? active.offsetOf(fromIndex) : active.endOffset;
       active.channel.truncate(newEnd);
       DurableFiles.fsync(active.channel, false, fsyncStats);
-      active.truncate(keep);
+      active.truncate(kept);
       lastIndex = fromIndex - 1;
       lastTerm = physicalTermOrUnknown(lastIndex);
       lastDurableIndex = lastIndex;
@@ -429,6 +439,7 @@ public final class SegmentedLog implements AutoCloseable {
 
   /** Empties the log so that the next append is {@code next}; oldest segments are deleted first. */
   private void restartAt(long next) throws IOException {
+    NewestSegmentMark.write(dir, 0, fsyncStats); // no claim while no segment exists
     while (!segments.isEmpty()) {
       deleteSegment(segments.remove(0));
     }
@@ -447,6 +458,7 @@ public final class SegmentedLog implements AutoCloseable {
       throw new IllegalStateException("segment " + path + " already exists");
     }
     DurableFiles.writeAtomically(dir, name, fsyncStats, SegmentFormat.encodeHeader(first));
+    NewestSegmentMark.write(dir, first, fsyncStats);
     FileChannel channel =
         FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
     return Segment.empty(path, first, channel);
