@@ -166,7 +166,8 @@ public final class CheckRunner {
     } finally {
       history.close();
     }
-    return judge(runDir, history, ledger, crdt, problems);
+    return judge(runDir, history, ledger == null ? null : ledger.facts(), crdt == null ? null : crdt.facts(),
+        problems);
   }
 
   private void runPhase(Workload workload, Nodes nodes, Nemesis nemesis, History history, Random random)
@@ -207,8 +208,12 @@ public final class CheckRunner {
     }
   }
 
-  /** Checks the recorded history; writes results.json and report.html; prints the verdict. */
-  int judge(Path runDir, History history, LedgerWorkload ledger, CrdtWorkload crdt, List<String> problems)
+  /**
+   * Checks the recorded history and, for the ledger and crdt workloads, what their final reads
+   * found (null: never read, so no verdict); writes results.json and report.html; prints the
+   * verdict and any violation's evidence; returns the exit code.
+   */
+  int judge(Path runDir, History history, LedgerCheck.Facts ledger, CrdtWorkload.Facts crdt, List<String> problems)
       throws IOException {
     List<Operation> ops = history.operations();
     long t0 = System.nanoTime();
@@ -217,13 +222,14 @@ public final class CheckRunner {
     List<String> witness = List.of();
     Set<Integer> violating = new HashSet<>();
     Map<String, Object> results = new LinkedHashMap<>();
-    if (crdt != null) {
-      CrdtJudgement j = CrdtJudgement.of(ops, crdt.facts());
+    if (options.workload().equals("crdt")) {
+      CrdtJudgement j = CrdtJudgement.of(ops, crdt);
       verdict = j.verdict();
       details.addAll(j.details());
       witness = j.witness();
+      violating.addAll(j.violating());
       results.putAll(j.results());
-    } else if (ledger == null) {
+    } else if (options.workload().equals("register")) {
       Linearizability.Result r = Linearizability.check(ops, options.limits());
       verdict = r.verdict().name();
       details.add("linearizability: " + r.explanation() + "; " + r.steps() + " search steps; per key " + r.perKey());
@@ -231,15 +237,16 @@ public final class CheckRunner {
       r.witness().forEach(o -> violating.add(o.id()));
       results.put("perKey", r.perKey());
       results.put("searchSteps", r.steps());
-    } else if (ledger.facts() == null) {
+    } else if (ledger == null) {
       verdict = "UNKNOWN";
     } else {
-      LedgerCheck.Result r = LedgerCheck.check(ledger.facts());
+      LedgerCheck.Result r = LedgerCheck.check(ledger);
       verdict = r.valid() ? "VALID" : "INVALID";
       details.add(String.format("ledger: %d acknowledged transfers, %d unknown resolved as applied, %d as not applied;"
           + " %d replicas; expected balances %s", r.acknowledged(), r.unknownApplied(), r.unknownNotApplied(),
-          ledger.facts().replicas().size(), r.expectedBalances()));
+          ledger.replicas().size(), r.expectedBalances()));
       witness = r.violations();
+      violating.addAll(LedgerCheck.operationsOf(r.implicated(), ops));
       results.put("violations", r.violations());
       results.put("expectedBalances", r.expectedBalances());
     }
@@ -277,7 +284,7 @@ public final class CheckRunner {
 
     summary.forEach(out::println);
     if (!witness.isEmpty()) {
-      out.println(ledger == null && crdt == null ? "smallest failing sub-history:" : "violations:");
+      out.println(options.workload().equals("register") ? "smallest failing sub-history:" : "violations:");
       witness.forEach(l -> out.println("  " + l));
     }
     out.printf("verdict: %s  (history.jsonl, results.json, report.html in %s)%n", verdict, runDir);

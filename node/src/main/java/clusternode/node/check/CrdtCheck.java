@@ -51,8 +51,15 @@ public final class CrdtCheck {
     }
   }
 
-  /** The verdict on one round of observations: converged, or the smallest evidence of why not. */
-  public record Verdict(boolean converged, List<String> violations) {}
+  /**
+   * The verdict on one round of observations: converged, or the smallest evidence of why not.
+   *
+   * @param missingAdds the acknowledged adds some node lacks (operation ids), for the report to mark
+   * @param wrongCounterOn nodes whose final counter is out of bounds or differs from another's
+   * @param wrongSetOn nodes whose final set lacks a required element, holds a phantom, or differs
+   */
+  public record Verdict(boolean converged, List<String> violations, Set<Integer> missingAdds,
+      Set<String> wrongCounterOn, Set<String> wrongSetOn) {}
 
   private CrdtCheck() {}
 
@@ -106,13 +113,22 @@ public final class CrdtCheck {
 
   /** Phantoms in the reads during the run: an element read before anyone began to add it. */
   public static List<String> readViolations(List<Operation> ops) {
+    return phantomReads(ops).stream().map(p -> "phantom element '" + p.element() + "' read before any add of it began: "
+        + p.read().describe()).toList();
+  }
+
+  /** A read during the run that saw {@code element} before any add of it began. */
+  record PhantomRead(Operation read, String element) {}
+
+  /** The first few phantom reads (at most {@link #SHOWN}). */
+  static List<PhantomRead> phantomReads(List<Operation> ops) {
     Map<String, Long> firstAddNs = new LinkedHashMap<>();
     for (Operation op : ops) {
       if (Report.isClient(op) && op.invoke().f().equals(SET_ADD) && !op.type().equals(Event.FAIL)) {
         firstAddNs.merge(op.invoke().value(), op.callNs(), Math::min);
       }
     }
-    List<String> violations = new ArrayList<>();
+    List<PhantomRead> phantoms = new ArrayList<>();
     for (Operation op : ops) {
       if (!op.invoke().f().equals(SET_READ) || !op.type().equals(Event.OK) || op.result() == null) {
         continue;
@@ -120,19 +136,22 @@ public final class CrdtCheck {
       for (String e : elements(op.result())) {
         Long added = firstAddNs.get(e);
         if (added == null || added > op.returnNs()) {
-          violations.add("phantom element '" + e + "' read before any add of it began: " + op.describe());
-          if (violations.size() >= SHOWN) {
-            return violations;
+          phantoms.add(new PhantomRead(op, e));
+          if (phantoms.size() >= SHOWN) {
+            return phantoms;
           }
         }
       }
     }
-    return violations;
+    return phantoms;
   }
 
   /** Judges one round of final observations (one per node, every node of the run). */
   public static Verdict judge(Expectation x, List<Observation> observed) {
     List<String> violations = new ArrayList<>();
+    Set<Integer> missingAdds = new TreeSet<>();
+    Set<String> wrongCounterOn = new TreeSet<>();
+    Set<String> wrongSetOn = new TreeSet<>();
     if (observed.isEmpty()) {
       violations.add("no node was read");
     }
@@ -145,30 +164,36 @@ public final class CrdtCheck {
         violations.add(String.format("%s: counter %d is below %d: an acknowledged update was lost (acknowledged "
             + "updates sum to %d, unknown ones allow [%d, %d])", o.node(), o.counter(), x.counterMin(),
             x.counterAcknowledged(), x.counterMin(), x.counterMax()));
+        wrongCounterOn.add(o.node());
       } else if (o.counter() > x.counterMax()) {
         violations.add(String.format("%s: counter %d is above %d: an update counted twice or from nowhere "
             + "(acknowledged updates sum to %d, unknown ones allow [%d, %d])", o.node(), o.counter(), x.counterMax(),
             x.counterAcknowledged(), x.counterMin(), x.counterMax()));
+        wrongCounterOn.add(o.node());
       }
       int shown = 0;
       for (Map.Entry<String, Operation> e : x.mustContain().entrySet()) {
         if (!o.elements().contains(e.getKey()) && shown++ < SHOWN) {
           violations.add(o.node() + ": acknowledged add of '" + e.getKey() + "', never removed, is missing: "
               + e.getValue().describe());
+          missingAdds.add(e.getValue().id());
+          wrongSetOn.add(o.node());
         }
       }
       shown = 0;
       for (String e : o.elements()) {
         if (!x.mayContain().contains(e) && shown++ < SHOWN) {
           violations.add(o.node() + ": phantom element '" + e + "': no client ever tried to add it");
+          wrongSetOn.add(o.node());
         }
       }
     }
-    divergence(observed, violations);
-    return new Verdict(violations.isEmpty(), violations);
+    divergence(observed, violations, wrongCounterOn, wrongSetOn);
+    return new Verdict(violations.isEmpty(), violations, missingAdds, wrongCounterOn, wrongSetOn);
   }
 
-  private static void divergence(List<Observation> observed, List<String> violations) {
+  private static void divergence(List<Observation> observed, List<String> violations, Set<String> wrongCounterOn,
+      Set<String> wrongSetOn) {
     List<Observation> readable = observed.stream().filter(Observation::complete).toList();
     if (readable.size() < 2) {
       return;
@@ -178,10 +203,12 @@ public final class CrdtCheck {
       if (!Objects.equals(first.counter(), o.counter())) {
         violations.add("nodes disagree on the counter: " + first.node() + " " + first.counter() + ", " + o.node() + " "
             + o.counter());
+        wrongCounterOn.addAll(List.of(first.node(), o.node()));
       }
       if (!first.elements().equals(o.elements())) {
         violations.add("nodes disagree on the set: only on " + first.node() + " " + firstFew(minus(first, o))
             + ", only on " + o.node() + " " + firstFew(minus(o, first)));
+        wrongSetOn.addAll(List.of(first.node(), o.node()));
       }
     }
   }

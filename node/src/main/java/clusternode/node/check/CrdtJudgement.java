@@ -5,14 +5,22 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** The crdt workload's verdict for the run: the convergence poll's outcome plus phantoms read during the run. */
-record CrdtJudgement(String verdict, List<String> details, List<String> witness, Map<String, Object> results) {
+/**
+ * The crdt workload's verdict for the run: the convergence poll's outcome plus phantoms read during
+ * the run; {@code violating} are the operations that show it (phantom reads, acknowledged adds
+ * found missing, the final reads of the nodes that hold a wrong state).
+ */
+record CrdtJudgement(String verdict, List<String> details, List<String> witness, Map<String, Object> results,
+    Set<Integer> violating) {
   static CrdtJudgement of(List<Operation> ops, CrdtWorkload.Facts facts) {
     List<String> details = new ArrayList<>();
     Map<String, Object> results = new LinkedHashMap<>();
     if (facts == null) {
-      return new CrdtJudgement("UNKNOWN", List.of("crdt: the final state was never read"), List.of(), results);
+      return new CrdtJudgement("UNKNOWN", List.of("crdt: the final state was never read"), List.of(), results,
+          Set.of());
     }
     CrdtCheck.Expectation x = facts.expectation();
     List<String> witness = new ArrayList<>(CrdtCheck.readViolations(ops));
@@ -35,7 +43,21 @@ record CrdtJudgement(String verdict, List<String> details, List<String> witness,
     // A node that could not be read is no evidence either way; anything else is.
     boolean definite = witness.stream().anyMatch(w -> !w.endsWith(CrdtCheck.UNREADABLE));
     String verdict = definite ? "INVALID" : witness.isEmpty() ? "VALID" : "UNKNOWN";
-    return new CrdtJudgement(verdict, details, witness, results);
+    return new CrdtJudgement(verdict, details, witness, results, violating(ops, facts.verdict()));
+  }
+
+  private static Set<Integer> violating(List<Operation> ops, CrdtCheck.Verdict v) {
+    Set<Integer> out = new TreeSet<>(v.missingAdds());
+    CrdtCheck.phantomReads(ops).forEach(p -> out.add(p.read().id()));
+    for (Operation op : ops) {
+      String node = op.invoke().node();
+      boolean finalRead = op.invoke().process().equals(CrdtWorkload.FINAL_PROCESS);
+      if (finalRead && op.invoke().f().equals(CrdtCheck.COUNTER_READ) && v.wrongCounterOn().contains(node)
+          || finalRead && op.invoke().f().equals(CrdtCheck.SET_READ) && v.wrongSetOn().contains(node)) {
+        out.add(op.id());
+      }
+    }
+    return out;
   }
 
   private static String summary(CrdtWorkload.Facts facts) {

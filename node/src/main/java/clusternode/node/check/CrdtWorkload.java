@@ -22,6 +22,8 @@ import java.util.TreeSet;
 final class CrdtWorkload implements Workload {
   static final String COUNTER = "check-counter";
   static final String SET = "check-set";
+  /** The process of the last convergence round's reads in the history. */
+  static final String FINAL_PROCESS = "final";
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final Nodes nodes;
@@ -182,11 +184,12 @@ final class CrdtWorkload implements Workload {
   /** The last round goes into the history as reads of process {@code final}, for the report. */
   private static void recordFinal(History history, List<Observation> last) {
     for (Observation o : last) {
-      Event c = history.append(Event.invoke("final", CrdtCheck.COUNTER_READ, COUNTER, null, null, o.node(),
+      Event c = history.append(Event.invoke(FINAL_PROCESS, CrdtCheck.COUNTER_READ, COUNTER, null, null, o.node(),
           history.nowNs()));
       history.append(o.counter() == null ? c.complete(Event.INFO, null, "unreadable", history.nowNs())
           : c.complete(Event.OK, Long.toString(o.counter()), null, history.nowNs()));
-      Event s = history.append(Event.invoke("final", CrdtCheck.SET_READ, SET, null, null, o.node(), history.nowNs()));
+      Event s = history.append(Event.invoke(FINAL_PROCESS, CrdtCheck.SET_READ, SET, null, null, o.node(),
+          history.nowNs()));
       history.append(o.elements() == null ? s.complete(Event.INFO, null, "unreadable", history.nowNs())
           : s.complete(Event.OK, CrdtCheck.record(o.elements()), null, history.nowNs()));
     }

@@ -1,6 +1,8 @@
 package clusternode.node.check;
 
+import clusternode.node.check.History.Operation;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,21 +47,31 @@ public final class LedgerCheck {
   public record Facts(Map<String, Long> initialBalances, List<Transfer> acknowledged, List<Transfer> unknown,
       Map<String, Retry> retries, List<Replica> replicas) {}
 
+  /**
+   * The verdict.
+   *
+   * @param implicated the ids of the transfers a violation names (lost, never verified, unresolved,
+   *     naming an unknown account), for the report to mark their operations; a balance, audit or
+   *     digest violation names no single transfer
+   */
   public record Result(boolean valid, List<String> violations, Map<String, Long> expectedBalances,
-      int acknowledged, int unknownApplied, int unknownNotApplied) {}
+      int acknowledged, int unknownApplied, int unknownNotApplied, Set<String> implicated) {}
 
   private LedgerCheck() {}
 
   public static Result check(Facts facts) {
     List<String> violations = new ArrayList<>();
+    Set<String> implicated = new LinkedHashSet<>();
     Map<String, Transfer> applied = new LinkedHashMap<>();
     for (Transfer t : facts.acknowledged()) {
       Retry r = facts.retries().get(t.id());
       if (r == null) {
         violations.add("acknowledged transfer " + t.id() + " was never verified (no retry answer)");
+        implicated.add(t.id());
       } else if (!(r.status() == 200 && r.duplicate())) {
         violations.add("acknowledged transfer " + t.id() + " (" + t.describe() + ") was lost: its retry answered "
             + r.status() + (r.duplicate() ? " duplicate" : " not a duplicate"));
+        implicated.add(t.id());
       }
       applied.put(t.id(), t);
     }
@@ -70,6 +82,7 @@ public final class LedgerCheck {
       if (r == null || (r.status() != 200 && r.status() != 201 && r.status() != 409)) {
         violations.add("transfer " + t.id() + " with an unknown outcome could not be resolved: "
             + (r == null ? "no retry answer" : "retry answered " + r.status()));
+        implicated.add(t.id());
       } else if (r.status() == 409) {
         unknownNotApplied++;
       } else {
@@ -81,6 +94,7 @@ public final class LedgerCheck {
     for (Transfer t : applied.values()) {
       if (!expected.containsKey(t.from()) || !expected.containsKey(t.to())) {
         violations.add("transfer " + t.id() + " names an account the run did not open");
+        implicated.add(t.id());
         continue;
       }
       expected.merge(t.from(), -t.amount(), Long::sum);
@@ -116,6 +130,18 @@ public final class LedgerCheck {
       violations.add("replicas disagree: " + digests.size() + " different state digests " + digests);
     }
     return new Result(violations.isEmpty(), violations, expected, facts.acknowledged().size(), unknownApplied,
-        unknownNotApplied);
+        unknownNotApplied, implicated);
+  }
+
+  /** The operations of {@code transferIds} in a ledger history: each client's transfer and the final retry of it. */
+  static Set<Integer> operationsOf(Set<String> transferIds, List<Operation> ops) {
+    Set<Integer> out = new HashSet<>();
+    for (Operation op : ops) {
+      String f = op.invoke().f();
+      if ((f.equals("transfer") || f.equals("retry")) && transferIds.contains(op.invoke().key())) {
+        out.add(op.id());
+      }
+    }
+    return out;
   }
 }

@@ -2,6 +2,9 @@ package clusternode.node.check;
 
 import clusternode.node.check.History.Operation;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -10,7 +13,8 @@ import java.util.TreeSet;
 
 /**
  * The run's report: counts of outcomes per operation and per node, and a self-contained HTML page
- * with an SVG timeline, one lane per client, nemesis windows shaded, violating operations marked.
+ * with an SVG timeline: a band per node with a lane per client inside, nemesis windows shaded,
+ * violating operations marked.
  */
 final class Report {
   private static final int MAX_DRAWN = 40_000;
@@ -68,56 +72,55 @@ final class Report {
     for (Operation op : ops) {
       end = Math.max(end, Math.max(op.callNs(), op.endNs()));
     }
-    Set<String> lanes = new TreeSet<>((a, b) -> a.length() != b.length() ? a.length() - b.length() : a.compareTo(b));
-    for (Operation op : ops) {
-      if (!op.invoke().process().equals(Event.NEMESIS)) {
-        lanes.add(op.invoke().process());
-      }
-    }
-    List<String> laneList = new ArrayList<>(lanes);
-    int laneHeight = 22;
-    int left = 70;
+    Timeline t = Timeline.of(ops);
     int width = 1600;
-    int height = 30 + laneList.size() * laneHeight + 20;
-    double scale = (width - left - 10) / (double) end;
+    int height = t.height();
+    double scale = (width - Timeline.LEFT - 10) / (double) end;
     StringBuilder svg = new StringBuilder();
     svg.append("<svg xmlns='http://www.w3.org/2000/svg' width='").append(width).append("' height='").append(height)
         .append("' font-family='monospace' font-size='11'>");
+    int band = 0;
+    for (Map.Entry<String, List<String>> b : t.bands().entrySet()) {
+      int y = t.laneY(b.getKey(), b.getValue().get(0));
+      svg.append(String.format("<rect class='band' data-node='%s' x='0' y='%d' width='%d' height='%d' fill='%s'/>"
+          + "<text x='2' y='%d' font-weight='bold'>%s</text>", esc(b.getKey()), y - 2, width,
+          b.getValue().size() * Timeline.LANE_HEIGHT + 4, band++ % 2 == 0 ? "#f3f6fb" : "#fbfbf3", y + 14,
+          esc(b.getKey())));
+      for (String process : b.getValue()) {
+        svg.append(String.format("<text x='34' y='%d'>%s</text>", t.laneY(b.getKey(), process) + 14, esc(process)));
+      }
+    }
     for (Object[] w : windows(ops, end)) {
-      double x1 = left + (long) w[0] * scale;
-      double x2 = left + (long) w[1] * scale;
-      svg.append(String.format("<rect x='%.1f' y='0' width='%.1f' height='%d' fill='#f5a623' fill-opacity='0.18'>"
-          + "<title>%s</title></rect><text x='%.1f' y='12' fill='#b06000'>%s</text>", x1, Math.max(1, x2 - x1), height,
-          esc((String) w[2]), x1 + 2, esc(shorten((String) w[2]))));
+      double x1 = Timeline.LEFT + (long) w[0] * scale;
+      double x2 = Timeline.LEFT + (long) w[1] * scale;
+      svg.append(String.format("<rect class='nemesis' x='%.1f' y='0' width='%.1f' height='%d' fill='#f5a623' "
+          + "fill-opacity='0.18'><title>%s</title></rect><text x='%.1f' y='12' fill='#b06000'>%s</text>", x1,
+          Math.max(1, x2 - x1), height, esc((String) w[2]), x1 + 2, esc(shorten((String) w[2]))));
     }
     for (int s = 0; s <= end / 1_000_000_000L; s += Math.max(1, (int) (end / 1_000_000_000L / 20))) {
-      double x = left + s * 1e9 * scale;
+      double x = Timeline.LEFT + s * 1e9 * scale;
       svg.append(String.format("<line x1='%.1f' y1='18' x2='%.1f' y2='%d' stroke='#ddd'/><text x='%.1f' y='%d' "
           + "fill='#888'>%ds</text>", x, x, height - 14, x + 1, height - 2, s));
     }
-    for (int i = 0; i < laneList.size(); i++) {
-      svg.append(String.format("<text x='2' y='%d'>%s</text>", 30 + i * laneHeight + 14, esc(laneList.get(i))));
-    }
     int drawn = 0;
     for (Operation op : ops) {
-      int lane = laneList.indexOf(op.invoke().process());
-      if (lane < 0 || drawn++ > MAX_DRAWN && !violating.contains(op.id())) {
+      boolean bad = violating.contains(op.id());
+      if (!t.drawn(op) || drawn++ > MAX_DRAWN && !bad) {
         continue;
       }
-      double x1 = left + op.callNs() * scale;
-      double x2 = left + op.endNs() * scale;
+      int y = t.laneY(Timeline.node(op), op.invoke().process());
+      double x1 = Timeline.LEFT + op.callNs() * scale;
+      double x2 = Timeline.LEFT + op.endNs() * scale;
       String fill = switch (op.type()) {
         case Event.OK -> "#4caf50";
         case Event.FAIL -> "#9e9e9e";
         default -> "#ffb300";
       };
-      boolean bad = violating.contains(op.id());
-      svg.append(String.format("<rect x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'%s><title>%s</title></rect>",
-          x1, 30 + lane * laneHeight + 3, Math.max(1.5, x2 - x1), laneHeight - 6, fill,
-          bad ? " stroke='#d00' stroke-width='3'" : "", esc(op.describe())));
+      svg.append(String.format("<rect%s data-op='%d' x='%.1f' y='%d' width='%.1f' height='%d' fill='%s'%s><title>%s"
+          + "</title></rect>", bad ? " class='violating'" : "", op.id(), x1, y + 3, Math.max(1.5, x2 - x1),
+          Timeline.LANE_HEIGHT - 6, fill, bad ? " stroke='#d00' stroke-width='3'" : "", esc(op.describe())));
       if (bad) {
-        svg.append(String.format("<text x='%.1f' y='%d' fill='#d00' font-weight='bold'>✖</text>", x1,
-            30 + lane * laneHeight + 2));
+        svg.append(String.format("<text x='%.1f' y='%d' fill='#d00' font-weight='bold'>✖</text>", x1, y + 2));
       }
     }
     svg.append("</svg>");
@@ -132,10 +135,61 @@ final class Report {
       h.append("<h3 class='bad'>Smallest failing sub-history</h3><pre>").append(esc(String.join("\n", witness)))
           .append("</pre>");
     }
-    h.append("<p>Green: ok; grey: failed (certainly not applied); amber: unknown outcome; red outline: in the "
-        + "violation; shaded: a nemesis fault in force. Hover for details.</p>");
+    h.append("<p>One band per node (the node each request went to), one lane per client inside it. Green: ok; grey: "
+        + "failed (certainly not applied); amber: unknown outcome; red outline and ✖: evidence of the violation; "
+        + "shaded: a nemesis fault in force. Hover for details.</p>");
     h.append("<div style='overflow-x:auto'>").append(svg).append("</div></body></html>\n");
     return h.toString();
+  }
+
+  /**
+   * Where operations go: one band per node the requests went to (in node order), inside it one
+   * lane per process that sent it something. Nemesis operations are drawn as shaded windows instead.
+   */
+  private record Timeline(Map<String, List<String>> bands, Map<String, Integer> laneYs) {
+    static final int LEFT = 90;
+    static final int LANE_HEIGHT = 22;
+    private static final int TOP = 30;
+    private static final int BAND_GAP = 6;
+    private static final Comparator<String> NATURAL = Comparator.comparingInt(String::length)
+        .thenComparing(Comparator.naturalOrder());
+
+    static Timeline of(List<Operation> ops) {
+      Map<String, Set<String>> lanes = new TreeMap<>(NATURAL);
+      for (Operation op : ops) {
+        if (!op.invoke().process().equals(Event.NEMESIS)) {
+          lanes.computeIfAbsent(node(op), k -> new TreeSet<>(NATURAL)).add(op.invoke().process());
+        }
+      }
+      Map<String, List<String>> bands = new LinkedHashMap<>();
+      Map<String, Integer> ys = new HashMap<>();
+      int y = TOP;
+      for (Map.Entry<String, Set<String>> b : lanes.entrySet()) {
+        bands.put(b.getKey(), List.copyOf(b.getValue()));
+        for (String process : b.getValue()) {
+          ys.put(b.getKey() + "\u0000" + process, y);
+          y += LANE_HEIGHT;
+        }
+        y += BAND_GAP;
+      }
+      return new Timeline(bands, ys);
+    }
+
+    static String node(Operation op) {
+      return op.invoke().node() == null ? "-" : op.invoke().node();
+    }
+
+    boolean drawn(Operation op) {
+      return !op.invoke().process().equals(Event.NEMESIS);
+    }
+
+    int laneY(String node, String process) {
+      return laneYs.get(node + "\u0000" + process);
+    }
+
+    int height() {
+      return laneYs.values().stream().mapToInt(Integer::intValue).max().orElse(TOP) + LANE_HEIGHT + BAND_GAP + 20;
+    }
   }
 
   private static String shorten(String s) {

@@ -10,11 +10,18 @@ final class Histories {
 
   private final List<Timed> events = new ArrayList<>();
   private long seq;
+  private String node = "n1";
+
+  /** The node the operations added from now on go to (n1 until told otherwise). */
+  Histories on(String nodeId) {
+    node = nodeId;
+    return this;
+  }
 
   /** An operation with a definite completion of {@code type} (ok or fail) at {@code end}. */
   Histories op(String process, String f, String key, String value, String expected, long start, long end,
       String type, String result, String error) {
-    Event in = Event.invoke(process, f, key, value, expected, "n1", start);
+    Event in = Event.invoke(process, f, key, value, expected, node, start);
     events.add(new Timed(in, seq++));
     if (end >= 0) {
       events.add(new Timed(in.complete(type, result, error, end), seq++));
