@@ -170,6 +170,9 @@ public final class CheckRunner {
         problems);
   }
 
+  /** At most this long past --duration for a comma list's last faults. */
+  private static final Duration MAX_EXTENSION = Duration.ofMinutes(2);
+
   private void runPhase(Workload workload, Nodes nodes, Nemesis nemesis, History history, Random random)
       throws InterruptedException {
     AtomicBoolean running = new AtomicBoolean(true);
@@ -185,14 +188,23 @@ public final class CheckRunner {
     nemesisThread.setDaemon(true);
     threads.forEach(Thread::start);
     nemesisThread.start();
-    long end = System.nanoTime() + options.duration().toNanos();
-    long nextProgress = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (System.nanoTime() < end) {
-      Thread.sleep(Math.min(500, Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+    long start = System.nanoTime();
+    long end = start + options.duration().toNanos();
+    // A comma list promises each of its faults: past the duration, wait for the last ones (bounded).
+    long latest = end + MAX_EXTENSION.toNanos();
+    long nextProgress = start + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < end || !nemesis.everyListedFaultApplied() && System.nanoTime() < latest) {
+      long leftMs = (end - System.nanoTime()) / 1_000_000;
+      Thread.sleep(leftMs > 0 ? Math.min(500, leftMs) : 500);
       if (System.nanoTime() > nextProgress) {
         out.printf("  %d s: %d events%n", history.nowNs() / 1_000_000_000L, history.events().size());
         nextProgress += Duration.ofSeconds(30).toNanos();
       }
+    }
+    long overNs = System.nanoTime() - end;
+    if (overNs > Duration.ofSeconds(1).toNanos()) {
+      out.printf("ran %d s past --duration so that every fault of %s was applied%s%n", overNs / 1_000_000_000L,
+          options.nemesis(), nemesis.everyListedFaultApplied() ? "" : " (still not all of them: gave up waiting)");
     }
     running.set(false);
     nemesisThread.join(Duration.ofSeconds(120).toMillis());
