@@ -187,6 +187,17 @@ class LedgerRoutesTest {
         rest.body().path("events").get(1).path("event").path("type").asText()));
     assertTrue(rest.body().path("next").isMissingNode());
 
+    assertEquals(List.of("AccountOpened", "Deposited"), types(get("/ledger/accounts/alice/history?asOf=" + afterDeposit)));
+    assertEquals(List.of("AccountOpened", "Deposited"),
+        types(get("/ledger/accounts/alice/history?asOf=" + beforeWithdrawal + "&consistency=local")));
+    assertEquals(Replicated.ReadConsistency.LOCAL, ordering.reads.get(ordering.reads.size() - 1));
+    Reply paged = get("/ledger/accounts/alice/history?asOf=" + afterDeposit + "&limit=1");
+    assertEquals(List.of("AccountOpened"), types(paged));
+    assertEquals(List.of("Deposited"), types(get("/ledger/accounts/alice/history?asOf=" + afterDeposit + "&after="
+        + paged.body().path("next").asLong())));
+    assertEquals(4, types(get("/ledger/accounts/alice/history?asOf=2030-01-01T00:00:00Z")).size());
+    assertError(404, "unknown_account", get("/ledger/accounts/alice/history?asOf=1"));
+
     Reply audit = get("/ledger/audit");
     assertEquals(200, audit.status());
     assertTrue(audit.body().path("ok").asBoolean());
@@ -320,6 +331,9 @@ class LedgerRoutesTest {
     assertError(400, null, get("/ledger/accounts/alice/history?limit=0"));
     assertError(400, null, get("/ledger/accounts/alice/history?limit=1001"));
     assertError(400, null, get("/ledger/accounts/alice/history?after=-1"));
+    assertError(400, null, get("/ledger/accounts/alice/history?asOf=yesterday"));
+    assertError(400, null, get("/ledger/accounts/alice/history?asOf=99999999999999999999"));
+    assertError(400, null, get("/ledger/accounts/alice/history?asOf="));
     assertError(400, null, get("/ledger/accounts/" + "x".repeat(129)));
     assertEquals(commands, ordering.commands, "nothing malformed reaches the ordering protocol");
     assertEquals(digest, digest());
@@ -428,6 +442,13 @@ class LedgerRoutesTest {
       out.append(id).append('=').append(a.path("balance")).append('/').append(a.path("pending")).append(' ');
     }
     return out.toString();
+  }
+
+  private static List<String> types(Reply history) {
+    assertEquals(200, history.status(), () -> String.valueOf(history.body()));
+    List<String> types = new ArrayList<>();
+    history.body().path("events").forEach(e -> types.add(e.path("event").path("type").asText()));
+    return types;
   }
 
   private String digest() throws Exception {

@@ -17,8 +17,16 @@ public sealed interface Query {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Balance(String account, Long asOfIndex, Long asOfTimeMs) implements Query {}
 
-  /** An account's events with seq greater than {@code after}; {@code limit} 0 means the default page. */
-  record History(String account, long after, int limit) implements Query {}
+  /**
+   * An account's events with seq greater than {@code after}; {@code limit} 0 means the default
+   * page. With an as-of (at most one of the two) only the events up to that log index or ledger time.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record History(String account, long after, int limit, Long asOfIndex, Long asOfTimeMs) implements Query {
+    public History(String account, long after, int limit) {
+      this(account, after, limit, null, null);
+    }
+  }
 
   /** The invariants re-checked on this replica. */
   record Audit() implements Query {}
