@@ -60,6 +60,10 @@ class LedgerRoutesTest {
       return ticks;
     }
 
+    synchronized long localReads() {
+      return reads.stream().filter(r -> r == ReadConsistency.LOCAL).count();
+    }
+
     @Override
     public synchronized CompletionStage<byte[]> command(String name, byte[] command) {
       assertEquals("ledger", name);
@@ -402,8 +406,13 @@ class LedgerRoutesTest {
     }
   }
 
+  /**
+   * The provider's ticks: none while no pending transfer with a timeout is due (an idle ledger's
+   * log does not grow), one once a deadline has passed, which expires the reservation without any
+   * other command.
+   */
   @Test
-  void theProviderChecksItsOrderingAndStartsTheRoutes() throws Exception {
+  void theProviderStartsTheRoutesAndTicksOnlyWhenAPendingTimeoutIsDue() throws Exception {
     var config = ConfigFactory.parseString("cluster-node.ledger { ordering = raft, tick-interval = 50ms }");
     LedgerProvider provider = new LedgerProvider();
     assertEquals(java.util.Set.of("raft"), provider.startsAfter(config));
@@ -414,17 +423,43 @@ class LedgerRoutesTest {
       started.set(provider.start(new ProtocolContext(ctx, config, null, null, Path.of("target"), services)));
       return Behaviors.empty();
     }));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (started.get() == null && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     String url = bind(started.get().routes().orElseThrow());
     assertEquals(201, send(url, "POST", "/ledger/accounts", "{\"id\":\"zed\"}").status());
-    while (ordering.ticks() < 2 && System.nanoTime() < deadline) {
+    assertEquals(201, send(url, "POST", "/ledger/accounts", "{\"id\":\"yan\"}").status());
+    assertEquals(201, send(url, "POST", "/ledger/deposits", "{\"id\":\"d1\",\"account\":\"zed\",\"amount\":100}").status());
+    assertEquals(201, send(url, "POST", "/ledger/transfers",
+        "{\"id\":\"p-long\",\"from\":\"zed\",\"to\":\"yan\",\"amount\":10,\"pending\":true,\"timeoutMs\":3600000}").status());
+    awaitLocalReads(ordering.localReads() + 3, deadline);
+    assertEquals(0, ordering.ticks(), "no tick while no pending timeout is due");
+
+    int commands = ordering.commands;
+    assertEquals(201, send(url, "POST", "/ledger/transfers",
+        "{\"id\":\"p1\",\"from\":\"zed\",\"to\":\"yan\",\"amount\":40,\"pending\":true,\"timeoutMs\":200}").status());
+    while (zedPending(url) != 10 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertTrue(ordering.ticks() >= 2, "the provider proposes ticks");
+    assertEquals(10, zedPending(url), "p1 expired, p-long still reserved");
+    assertEquals(commands + 1, ordering.commands, "no client command after p1");
+    assertEquals(1, ordering.ticks(), "one tick expired it");
+    assertTrue(types(send(url, "GET", "/ledger/accounts/zed/history?consistency=local", null)).contains("PendingExpired"));
+    awaitLocalReads(ordering.localReads() + 3, deadline);
+    assertEquals(1, ordering.ticks(), "no tick once nothing is due");
     assertEquals("raft", ((Map<?, ?>) started.get().health().toCompletableFuture().get()).get("ordering"));
+  }
+
+  private static long zedPending(String url) throws Exception {
+    return send(url, "GET", "/ledger/accounts/zed?consistency=local", null).body().path("pending").asLong();
+  }
+
+  private void awaitLocalReads(long reads, long deadline) throws InterruptedException {
+    while (ordering.localReads() < reads && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(ordering.localReads() >= reads, "the provider checks the next deadline each interval");
   }
 
   /**

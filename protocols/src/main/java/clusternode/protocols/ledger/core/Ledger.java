@@ -466,6 +466,11 @@ public final class Ledger {
     return new Views.HistoryPage(a.id, entries, next, truncated);
   }
 
+  /** When the first pending transfer with a timeout is due (ms since the epoch), or null when none has one. */
+  public Long nextDeadlineMs() {
+    return expiries.isEmpty() ? null : expiries.first().expiresAtMs();
+  }
+
   private Account existing(String id) {
     Account a = id == null ? null : books.find(id);
     if (a == null) {
@@ -665,6 +670,8 @@ public final class Ledger {
         return Query.Answer.of(page);
       } else if (q instanceof Query.Audit) {
         return Query.Answer.of(audit());
+      } else if (q instanceof Query.NextDeadline) {
+        return Query.Answer.of(nextDeadlineMs());
       }
       return Query.Answer.rejected(Reasons.MALFORMED_QUERY, "no query");
     } catch (Views.Rejected e) {

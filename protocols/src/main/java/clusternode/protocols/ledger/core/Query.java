@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Query.Balance.class, name = "balance"),
     @JsonSubTypes.Type(value = Query.History.class, name = "history"),
-    @JsonSubTypes.Type(value = Query.Audit.class, name = "audit")})
+    @JsonSubTypes.Type(value = Query.Audit.class, name = "audit"),
+    @JsonSubTypes.Type(value = Query.NextDeadline.class, name = "nextDeadline")})
 public sealed interface Query {
   int DEFAULT_HISTORY_PAGE = 100;
 
@@ -30,6 +31,12 @@ public sealed interface Query {
 
   /** The invariants re-checked on this replica. */
   record Audit() implements Query {}
+
+  /**
+   * When the first pending transfer with a timeout is due (ms since the epoch): the answer's value,
+   * absent when none has a timeout. Cheap, for the node that proposes ticks only when one is due.
+   */
+  record NextDeadline() implements Query {}
 
   /** {@code {ok: true, value}} or {@code {ok: false, reason, detail}}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
