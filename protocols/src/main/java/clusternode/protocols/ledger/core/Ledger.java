@@ -142,7 +142,7 @@ public final class Ledger {
     if (command instanceof Command.Batch batch) {
       result = runBatch(batch, at);
     } else {
-      Decider.Decision d = Decider.decide(command, books, at, transferIdUsed);
+      Decider.Decision d = Decider.decideValidId(command, books, at, transferIdUsed);
       if (d.event() != null) {
         fold(d.event());
       }
@@ -267,7 +267,7 @@ public final class Ledger {
       }
     }
     books.evolve(event);
-    log.append(event);
+    log.append(event, books.touchedFirst, books.touchedSecond);
     touched(books.touchedFirst, event);
     if (books.touchedSecond != null) {
       touched(books.touchedSecond, event);
@@ -292,21 +292,26 @@ public final class Ledger {
 
   private void dropOldEvents() {
     while (log.size() > retainEvents) {
+      Account first = log.firstAccountOfOldest();
+      Account second = log.secondAccountOfOldest();
       Event e = log.removeFirst();
-      dropTouch(e, firstAccount(e));
-      String second = secondAccount(e);
+      if (first == null) { // restored from a snapshot: look its accounts up
+        first = books.account(firstAccount(e));
+        String secondId = secondAccount(e);
+        second = secondId == null ? null : books.account(secondId);
+      }
+      dropTouch(e, first);
       if (second != null) {
         dropTouch(e, second);
       }
     }
   }
 
-  /** Drops account {@code id}'s oldest touch, which must be of {@code e}, into its baseline. */
-  private void dropTouch(Event e, String id) {
-    Account a = books.account(id);
+  /** Drops account {@code a}'s oldest touch, which must be of {@code e}, into its baseline. */
+  private static void dropTouch(Event e, Account a) {
     Touches touches = a.touches;
     if (touches.size() == 0 || touches.event(0) != e) {
-      throw new IllegalStateException("history of " + id + " out of step: dropping " + e + " found "
+      throw new IllegalStateException("history of " + a.id + " out of step: dropping " + e + " found "
           + (touches.size() == 0 ? null : touches.event(0)));
     }
     a.setBaseline(e.seq(), e.index(), e.timeMs(), touches.balance(0), touches.pendingOut(0), touches.pendingIn(0));
