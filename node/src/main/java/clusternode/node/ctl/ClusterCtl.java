@@ -17,7 +17,7 @@ import clusternode.protocols.peers.Peer;
 /** {@code bin/clusterctl}: the client of one node's HTTP API. */
 @Command(name = "clusterctl", mixinStandardHelpOptions = true,
     description = "Talks to a node's HTTP API.",
-    subcommands = {ClusterCtl.Faults.class, ClusterCtl.Cas.class, ClusterCtl.ClusterView.class})
+    subcommands = {ClusterCtl.Faults.class, ClusterCtl.Cas.class, ClusterCtl.ClusterView.class, LedgerCtl.class})
 public final class ClusterCtl implements Callable<Integer> {
   @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8081", description = "node to talk to (default ${DEFAULT-VALUE})")
   URI url;
@@ -31,7 +31,7 @@ public final class ClusterCtl implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println("usage: bin/clusterctl [--url URL] health|peers|metrics|faults ... (--help for more)");
+    System.out.println("usage: bin/clusterctl [--url URL] health|peers|metrics|faults|ledger ... (--help for more)");
     return Main.EXIT_CONFIG;
   }
 
@@ -115,15 +115,31 @@ public final class ClusterCtl implements Callable<Integer> {
     return call("DELETE", "/admin/raft/members/" + encode(id), null);
   }
 
-  /** Prints the answer's body and maps its status to the exit code (0 for 2xx). */
+  /**
+   * Prints the answer's body and maps its status to the exit code (0 for 2xx); for any other
+   * status also the status and the JSON error's message on stderr, so a script sees why.
+   */
   int call(String method, String path, String body) {
     try {
       NodeClient.Answer a = client().send(node(), path, method, body);
       System.out.println(a.body());
+      if (!a.ok()) {
+        System.err.println("error: HTTP " + a.status() + ": " + errorMessage(a));
+      }
       return a.ok() ? 0 : 1;
     } catch (IOException e) {
       System.err.println("error: no answer from " + url + ": " + e.getMessage());
       return 1;
+    }
+  }
+
+  /** The {@code error} of the API's JSON error shape, or the body itself when it has none. */
+  private static String errorMessage(NodeClient.Answer a) {
+    try {
+      String error = a.json().path("error").asText("");
+      return error.isEmpty() ? a.body() : error;
+    } catch (IllegalStateException notJson) {
+      return a.body();
     }
   }
 

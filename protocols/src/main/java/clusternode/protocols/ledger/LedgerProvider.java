@@ -7,12 +7,12 @@ import clusternode.protocols.spi.ProtocolContext;
 import clusternode.protocols.spi.ProtocolInstance;
 import clusternode.protocols.spi.ProtocolProvider;
 import clusternode.protocols.statemachine.Replicated;
-import clusternode.protocols.ledger.core.Command;
-import clusternode.protocols.ledger.core.LedgerCodec;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,9 +29,9 @@ import java.util.concurrent.CompletionStage;
  *
  * <p>Keys: {@value #ORDERING_KEY} (required: raft | pbft), {@value #MAX_IN_FLIGHT_KEY} (optional,
  * default {@value LedgerRoutes#DEFAULT_MAX_IN_FLIGHT}), {@value #TICK_INTERVAL_KEY} (optional,
- * default 0 = off: how often this node proposes a {@code tick} carrying its clock, so that pending
- * transfers expire on time even when no other command comes; failures are ignored, the next tick
- * retries).
+ * default 1s; 0 = off: how often this node checks whether a pending transfer's timeout has passed,
+ * and if so proposes a {@code tick} carrying its clock so that it expires even when no other
+ * command comes; see {@link ExpiryTicks}).
  */
 public final class LedgerProvider implements ProtocolProvider {
   public static final String NAME = "ledger";
@@ -44,6 +44,7 @@ public final class LedgerProvider implements ProtocolProvider {
   public static final String ORDERING_KEY = "cluster-node.ledger.ordering";
   public static final String MAX_IN_FLIGHT_KEY = "cluster-node.ledger.max-in-flight";
   public static final String TICK_INTERVAL_KEY = "cluster-node.ledger.tick-interval";
+  public static final Duration DEFAULT_TICK_INTERVAL = Duration.ofSeconds(1);
   private static final Set<String> ORDERINGS = Set.of("raft", "pbft");
 
   @Override
@@ -83,24 +84,25 @@ public final class LedgerProvider implements ProtocolProvider {
     LedgerRoutes routes = new LedgerRoutes(replicated, System::currentTimeMillis, maxInFlight(context.config()));
     Duration tick = tickInterval(context.config());
     if (!tick.isZero()) {
-      context.system().scheduler().scheduleAtFixedRate(tick, tick, () -> proposeTick(replicated),
-          context.system().executionContext());
+      ExpiryTicks ticks = new ExpiryTicks(replicated, System::currentTimeMillis, rank(context.config()) * tick.toMillis());
+      context.system().scheduler().scheduleAtFixedRate(tick, tick, ticks, context.system().executionContext());
     }
     return new Instance(ordering, routes.route());
   }
 
-  private static void proposeTick(Replicated replicated) {
-    try {
-      byte[] tick = LedgerCodec.MAPPER.writeValueAsBytes(new Command.Tick(System.currentTimeMillis()));
-      replicated.command(LedgerStateMachine.NAME, tick).exceptionally(e -> null); // no quorum now: next tick
-    } catch (JsonProcessingException | RuntimeException e) {
-      // a tick is best effort; the next one retries
+  /** This node's position among the deployment's node ids, sorted (0 when the config names none). */
+  static int rank(Config config) {
+    if (!config.hasPath("cluster-node.id") || !config.hasPath("cluster-node.peers")) {
+      return 0;
     }
+    List<String> ids = new ArrayList<>(config.getObject("cluster-node.peers").keySet());
+    Collections.sort(ids);
+    return Math.max(0, ids.indexOf(config.getString("cluster-node.id")));
   }
 
   static Duration tickInterval(Config config) {
     if (!config.hasPath(TICK_INTERVAL_KEY)) {
-      return Duration.ZERO;
+      return DEFAULT_TICK_INTERVAL;
     }
     try {
       Duration d = config.getDuration(TICK_INTERVAL_KEY);

@@ -52,7 +52,7 @@ import java.util.function.Supplier;
  * POST /ledger/transfers/{id}/post    {amount?}                             201 | 200 | 404 | 409
  * POST /ledger/transfers/{id}/void                                          201 | 200 | 404 | 409
  * GET  /ledger/accounts/{id}?asOf=INDEX|ISO-8601&amp;consistency=local  {id, balance, pending, available, ...}
- * GET  /ledger/accounts/{id}/history?after=SEQ&amp;limit=N   {id, events, next, truncated}
+ * GET  /ledger/accounts/{id}/history?after=SEQ&amp;limit=N&amp;asOf=INDEX|ISO-8601   {id, events, next, truncated}
  * GET  /ledger/audit                  {ok, totalBalance, deposits, withdrawals, accounts, pendingTotal, ...}
  * </pre>
  *
@@ -118,8 +118,8 @@ public final class LedgerRoutes extends AllDirectives {
                 pathEnd(() -> get(() -> parameterOptional("asOf", asOf ->
                     parameterOptional("consistency", c -> read(c, () -> balanceQuery(id, asOf)))))),
                 path("history", () -> get(() -> parameterOptional("after", after ->
-                    parameterOptional("limit", limit ->
-                        parameterOptional("consistency", c -> read(c, () -> historyQuery(id, after, limit))))))))))),
+                    parameterOptional("limit", limit -> parameterOptional("asOf", asOf ->
+                        parameterOptional("consistency", c -> read(c, () -> historyQuery(id, after, limit, asOf)))))))))))),
         path("deposits", () -> post(() -> body(MoneyRequest.class, r -> deposit(r, true)))),
         path("withdrawals", () -> post(() -> body(MoneyRequest.class, r -> deposit(r, false)))),
         pathPrefix("transfers", () -> concat(
@@ -361,33 +361,42 @@ public final class LedgerRoutes extends AllDirectives {
 
   private static Query balanceQuery(String id, Optional<String> asOf) {
     id("account id", id);
-    if (asOf.isEmpty()) {
-      return new Query.Balance(id, null, null);
-    }
-    String v = asOf.get();
-    if (!v.isEmpty() && v.chars().allMatch(Character::isDigit)) {
-      try {
-        return new Query.Balance(id, Long.parseLong(v), null);
-      } catch (NumberFormatException e) {
-        throw new BadRequest("asOf index too large");
-      }
-    }
-    try {
-      return new Query.Balance(id, null, OffsetDateTime.parse(v).toInstant().toEpochMilli());
-    } catch (DateTimeParseException e) {
-      try {
-        return new Query.Balance(id, null, Instant.parse(v).toEpochMilli());
-      } catch (DateTimeParseException e2) {
-        throw new BadRequest("asOf is a log index or an ISO-8601 time such as 2026-11-22T10:15:30Z");
-      }
-    }
+    AsOf at = AsOf.parse(asOf);
+    return new Query.Balance(id, at.index(), at.timeMs());
   }
 
-  private static Query historyQuery(String id, Optional<String> after, Optional<String> limit) {
+  private static Query historyQuery(String id, Optional<String> after, Optional<String> limit, Optional<String> asOf) {
     id("account id", id);
     long afterSeq = after.map(a -> number("after", a, 0, Long.MAX_VALUE)).orElse(0L);
     long max = limit.map(l -> number("limit", l, 1, Ledger.MAX_HISTORY_PAGE)).orElse((long) Query.DEFAULT_HISTORY_PAGE);
-    return new Query.History(id, afterSeq, (int) max);
+    AsOf at = AsOf.parse(asOf);
+    return new Query.History(id, afterSeq, (int) max, at.index(), at.timeMs());
+  }
+
+  /** {@code ?asOf=}: a log index (digits only) or an ISO-8601 time; neither when absent. */
+  private record AsOf(Long index, Long timeMs) {
+    static AsOf parse(Optional<String> asOf) {
+      if (asOf.isEmpty()) {
+        return new AsOf(null, null);
+      }
+      String v = asOf.get();
+      if (!v.isEmpty() && v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        try {
+          return new AsOf(Long.parseLong(v), null);
+        } catch (NumberFormatException e) {
+          throw new BadRequest("asOf index too large");
+        }
+      }
+      try {
+        return new AsOf(null, OffsetDateTime.parse(v).toInstant().toEpochMilli());
+      } catch (DateTimeParseException e) {
+        try {
+          return new AsOf(null, Instant.parse(v).toEpochMilli());
+        } catch (DateTimeParseException e2) {
+          throw new BadRequest("asOf is a log index or an ISO-8601 time such as 2026-11-22T10:15:30Z");
+        }
+      }
+    }
   }
 
   private static long number(String name, String value, long min, long max) {

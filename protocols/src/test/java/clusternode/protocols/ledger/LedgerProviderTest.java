@@ -59,8 +59,19 @@ class LedgerProviderTest {
     ConfigProblem p = problem(conf("cluster-node.ledger { ordering = raft, tick-interval = 1ms }"), Set.of("raft"));
     assertEquals(LedgerProvider.TICK_INTERVAL_KEY, p.key());
     problem(conf("cluster-node.ledger { ordering = raft, tick-interval = soon }"), Set.of("raft"));
-    assertEquals(java.time.Duration.ZERO, LedgerProvider.tickInterval(conf("")));
+    assertEquals(java.time.Duration.ofSeconds(1), LedgerProvider.tickInterval(conf("")), "on by default");
+    assertEquals(LedgerProvider.DEFAULT_TICK_INTERVAL,
+        LedgerProvider.tickInterval(ConfigFactory.defaultReference()), "reference.conf says the same");
+    assertEquals(java.time.Duration.ZERO, LedgerProvider.tickInterval(conf("cluster-node.ledger.tick-interval = 0")));
     assertEquals(java.time.Duration.ofSeconds(1), LedgerProvider.tickInterval(conf("cluster-node.ledger.tick-interval = 1s")));
+  }
+
+  @Test
+  void ranksNodesByIdSoTheFirstProposesTicks() {
+    String peers = "cluster-node.peers { n3 {}, n1 {}, n2 {} }, ";
+    assertEquals(0, LedgerProvider.rank(conf(peers + "cluster-node.id = n1")));
+    assertEquals(2, LedgerProvider.rank(conf(peers + "cluster-node.id = n3")));
+    assertEquals(0, LedgerProvider.rank(conf("")));
   }
 
   @Test

@@ -60,6 +60,10 @@ class LedgerRoutesTest {
       return ticks;
     }
 
+    synchronized long localReads() {
+      return reads.stream().filter(r -> r == ReadConsistency.LOCAL).count();
+    }
+
     @Override
     public synchronized CompletionStage<byte[]> command(String name, byte[] command) {
       assertEquals("ledger", name);
@@ -186,6 +190,17 @@ class LedgerRoutesTest {
         rest.body().path("events").get(0).path("event").path("type").asText(),
         rest.body().path("events").get(1).path("event").path("type").asText()));
     assertTrue(rest.body().path("next").isMissingNode());
+
+    assertEquals(List.of("AccountOpened", "Deposited"), types(get("/ledger/accounts/alice/history?asOf=" + afterDeposit)));
+    assertEquals(List.of("AccountOpened", "Deposited"),
+        types(get("/ledger/accounts/alice/history?asOf=" + beforeWithdrawal + "&consistency=local")));
+    assertEquals(Replicated.ReadConsistency.LOCAL, ordering.reads.get(ordering.reads.size() - 1));
+    Reply paged = get("/ledger/accounts/alice/history?asOf=" + afterDeposit + "&limit=1");
+    assertEquals(List.of("AccountOpened"), types(paged));
+    assertEquals(List.of("Deposited"), types(get("/ledger/accounts/alice/history?asOf=" + afterDeposit + "&after="
+        + paged.body().path("next").asLong())));
+    assertEquals(4, types(get("/ledger/accounts/alice/history?asOf=2030-01-01T00:00:00Z")).size());
+    assertError(404, "unknown_account", get("/ledger/accounts/alice/history?asOf=1"));
 
     Reply audit = get("/ledger/audit");
     assertEquals(200, audit.status());
@@ -320,6 +335,9 @@ class LedgerRoutesTest {
     assertError(400, null, get("/ledger/accounts/alice/history?limit=0"));
     assertError(400, null, get("/ledger/accounts/alice/history?limit=1001"));
     assertError(400, null, get("/ledger/accounts/alice/history?after=-1"));
+    assertError(400, null, get("/ledger/accounts/alice/history?asOf=yesterday"));
+    assertError(400, null, get("/ledger/accounts/alice/history?asOf=99999999999999999999"));
+    assertError(400, null, get("/ledger/accounts/alice/history?asOf="));
     assertError(400, null, get("/ledger/accounts/" + "x".repeat(129)));
     assertEquals(commands, ordering.commands, "nothing malformed reaches the ordering protocol");
     assertEquals(digest, digest());
@@ -388,8 +406,13 @@ class LedgerRoutesTest {
     }
   }
 
+  /**
+   * The provider's ticks: none while no pending transfer with a timeout is due (an idle ledger's
+   * log does not grow), one once a deadline has passed, which expires the reservation without any
+   * other command.
+   */
   @Test
-  void theProviderChecksItsOrderingAndStartsTheRoutes() throws Exception {
+  void theProviderStartsTheRoutesAndTicksOnlyWhenAPendingTimeoutIsDue() throws Exception {
     var config = ConfigFactory.parseString("cluster-node.ledger { ordering = raft, tick-interval = 50ms }");
     LedgerProvider provider = new LedgerProvider();
     assertEquals(java.util.Set.of("raft"), provider.startsAfter(config));
@@ -400,17 +423,43 @@ class LedgerRoutesTest {
       started.set(provider.start(new ProtocolContext(ctx, config, null, null, Path.of("target"), services)));
       return Behaviors.empty();
     }));
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
     while (started.get() == null && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
     String url = bind(started.get().routes().orElseThrow());
     assertEquals(201, send(url, "POST", "/ledger/accounts", "{\"id\":\"zed\"}").status());
-    while (ordering.ticks() < 2 && System.nanoTime() < deadline) {
+    assertEquals(201, send(url, "POST", "/ledger/accounts", "{\"id\":\"yan\"}").status());
+    assertEquals(201, send(url, "POST", "/ledger/deposits", "{\"id\":\"d1\",\"account\":\"zed\",\"amount\":100}").status());
+    assertEquals(201, send(url, "POST", "/ledger/transfers",
+        "{\"id\":\"p-long\",\"from\":\"zed\",\"to\":\"yan\",\"amount\":10,\"pending\":true,\"timeoutMs\":3600000}").status());
+    awaitLocalReads(ordering.localReads() + 3, deadline);
+    assertEquals(0, ordering.ticks(), "no tick while no pending timeout is due");
+
+    int commands = ordering.commands;
+    assertEquals(201, send(url, "POST", "/ledger/transfers",
+        "{\"id\":\"p1\",\"from\":\"zed\",\"to\":\"yan\",\"amount\":40,\"pending\":true,\"timeoutMs\":200}").status());
+    while (zedPending(url) != 10 && System.nanoTime() < deadline) {
       Thread.sleep(10);
     }
-    assertTrue(ordering.ticks() >= 2, "the provider proposes ticks");
+    assertEquals(10, zedPending(url), "p1 expired, p-long still reserved");
+    assertEquals(commands + 1, ordering.commands, "no client command after p1");
+    assertEquals(1, ordering.ticks(), "one tick expired it");
+    assertTrue(types(send(url, "GET", "/ledger/accounts/zed/history?consistency=local", null)).contains("PendingExpired"));
+    awaitLocalReads(ordering.localReads() + 3, deadline);
+    assertEquals(1, ordering.ticks(), "no tick once nothing is due");
     assertEquals("raft", ((Map<?, ?>) started.get().health().toCompletableFuture().get()).get("ordering"));
+  }
+
+  private static long zedPending(String url) throws Exception {
+    return send(url, "GET", "/ledger/accounts/zed?consistency=local", null).body().path("pending").asLong();
+  }
+
+  private void awaitLocalReads(long reads, long deadline) throws InterruptedException {
+    while (ordering.localReads() < reads && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertTrue(ordering.localReads() >= reads, "the provider checks the next deadline each interval");
   }
 
   /**
@@ -428,6 +477,13 @@ class LedgerRoutesTest {
       out.append(id).append('=').append(a.path("balance")).append('/').append(a.path("pending")).append(' ');
     }
     return out.toString();
+  }
+
+  private static List<String> types(Reply history) {
+    assertEquals(200, history.status(), () -> String.valueOf(history.body()));
+    List<String> types = new ArrayList<>();
+    history.body().path("events").forEach(e -> types.add(e.path("event").path("type").asText()));
+    return types;
   }
 
   private String digest() throws Exception {

@@ -83,14 +83,19 @@ final class Decider {
     if (!validId(command.id())) {
       return Decision.reject(Reasons.INVALID_ID, "ids are 1-" + MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
-    if (command instanceof Command.OpenAccount c) {
+    return decideValidId(command, books, at, transferIdUsed);
+  }
+
+  /** {@link #decide} of a command whose id the caller has just checked with {@link #validId}. */
+  static Decision decideValidId(Command command, Books books, Stamp at, Predicate<String> transferIdUsed) {
+    if (command instanceof Command.Transfer c) {
+      return transfer(c, books, at); // the hot path first
+    } else if (command instanceof Command.OpenAccount c) {
       return open(c, books, at);
     } else if (command instanceof Command.Deposit c) {
       return deposit(c, books, at);
     } else if (command instanceof Command.Withdraw c) {
       return withdraw(c, books, at);
-    } else if (command instanceof Command.Transfer c) {
-      return transfer(c, books, at);
     } else if (command instanceof Command.PostPending c) {
       return post(c, books, at, transferIdUsed);
     } else if (command instanceof Command.VoidPending c) {
@@ -137,21 +142,23 @@ final class Decider {
   }
 
   private static Decision transfer(Command.Transfer c, Books books, Stamp at) {
-    Decision bad = checkAmountAndAccount(c.amount(), c.from(), books);
-    if (bad == null) {
-      bad = checkAmountAndAccount(c.amount(), c.to(), books);
+    if (c.amount() <= 0) {
+      return notPositive();
     }
-    if (bad != null) {
-      return bad;
+    Account from = books.find(c.from());
+    if (from == null) {
+      return missing(c.from());
     }
-    if (c.from().equals(c.to())) {
+    Account to = books.find(c.to());
+    if (to == null) {
+      return missing(c.to());
+    }
+    if (from == to) {
       return Decision.reject(Reasons.SAME_ACCOUNT, "from and to are both " + c.from());
     }
     if (c.timeoutMs() < 0 || c.timeoutMs() > MAX_TIMEOUT_MS || (!c.pending() && c.timeoutMs() != 0)) {
       return Decision.reject(Reasons.INVALID_TIMEOUT, "timeoutMs is 0-" + MAX_TIMEOUT_MS + " and only for pending transfers");
     }
-    Account from = books.find(c.from());
-    Account to = books.find(c.to());
     if (!from.canDebit(c.amount())) {
       return beyondLimit(from, c.amount());
     }
@@ -221,15 +228,24 @@ final class Decider {
 
   private static Decision checkAmountAndAccount(long amount, String account, Books books) {
     if (amount <= 0) {
-      return Decision.reject(Reasons.AMOUNT_MUST_BE_POSITIVE, "amount must be a positive number of minor units");
+      return notPositive();
     }
-    if (!validId(account)) {
+    return books.find(account) == null ? missing(account) : null;
+  }
+
+  private static Decision notPositive() {
+    return Decision.reject(Reasons.AMOUNT_MUST_BE_POSITIVE, "amount must be a positive number of minor units");
+  }
+
+  /**
+   * Why no account {@code id} was found: a malformed id or an unknown one. Accounts are opened
+   * with valid ids only, so one found needs no id check.
+   */
+  private static Decision missing(String id) {
+    if (!validId(id)) {
       return Decision.reject(Reasons.INVALID_ID, "account ids are 1-" + MAX_ID_CHARS + " characters of A-Z a-z 0-9 . _ : -");
     }
-    if (books.find(account) == null) {
-      return Decision.reject(Reasons.UNKNOWN_ACCOUNT, "no account " + account);
-    }
-    return null;
+    return Decision.reject(Reasons.UNKNOWN_ACCOUNT, "no account " + id);
   }
 
   private static Decision beyondLimit(Account a, long amount) {

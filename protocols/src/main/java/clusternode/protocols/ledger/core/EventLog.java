@@ -10,8 +10,16 @@ import java.util.List;
  */
 final class EventLog {
   private Event[] ring = new Event[16];
+  /**
+   * The accounts each event changed, as {@link Books#touchedFirst} and {@link Books#touchedSecond}
+   * after it (null first: not known, for events restored from a snapshot), so dropping an event
+   * from the history needs no lookup.
+   */
+  private Account[] firstAccounts = new Account[16];
+  private Account[] secondAccounts = new Account[16];
   private int head;
   private int size;
+  private long lastSeq;
   /** Seq, index and time of the newest dropped event; all 0 while none was dropped. */
   long lastDroppedSeq;
   long lastDroppedIndex;
@@ -34,10 +42,15 @@ final class EventLog {
 
   /** The seq the next event must have. */
   long nextSeq() {
-    return size == 0 ? lastDroppedSeq + 1 : last().seq() + 1;
+    return size == 0 ? lastDroppedSeq + 1 : lastSeq + 1;
   }
 
   void append(Event e) {
+    append(e, null, null);
+  }
+
+  /** Appends {@code e}, which changed account {@code first} and {@code second} (or null). */
+  void append(Event e, Account first, Account second) {
     if (e.seq() != nextSeq()) {
       throw new IllegalStateException("event seq " + e.seq() + " appended where " + nextSeq() + " is next");
     }
@@ -46,20 +59,46 @@ final class EventLog {
       throw new IllegalStateException("event " + e + " goes back in index or time after " + last);
     }
     if (size == ring.length) {
-      Event[] bigger = new Event[ring.length * 2];
-      for (int i = 0; i < size; i++) {
-        bigger[i] = get(i);
-      }
-      ring = bigger;
-      head = 0;
+      grow();
     }
-    ring[(head + size) & (ring.length - 1)] = e;
+    int at = (head + size) & (ring.length - 1);
+    ring[at] = e;
+    firstAccounts[at] = first;
+    secondAccounts[at] = second;
     size++;
+    lastSeq = e.seq();
+  }
+
+  private void grow() {
+    Event[] bigger = new Event[ring.length * 2];
+    Account[] biggerFirst = new Account[ring.length * 2];
+    Account[] biggerSecond = new Account[ring.length * 2];
+    for (int i = 0; i < size; i++) {
+      int at = (head + i) & (ring.length - 1);
+      bigger[i] = ring[at];
+      biggerFirst[i] = firstAccounts[at];
+      biggerSecond[i] = secondAccounts[at];
+    }
+    ring = bigger;
+    firstAccounts = biggerFirst;
+    secondAccounts = biggerSecond;
+    head = 0;
+  }
+
+  /** The first account the oldest event changed; null when not known. */
+  Account firstAccountOfOldest() {
+    return size == 0 ? null : firstAccounts[head];
+  }
+
+  Account secondAccountOfOldest() {
+    return size == 0 ? null : secondAccounts[head];
   }
 
   Event removeFirst() {
     Event e = ring[head];
     ring[head] = null;
+    firstAccounts[head] = null;
+    secondAccounts[head] = null;
     head = (head + 1) & (ring.length - 1);
     size--;
     lastDroppedSeq = e.seq();

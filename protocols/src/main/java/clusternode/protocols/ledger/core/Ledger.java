@@ -142,7 +142,7 @@ public final class Ledger {
     if (command instanceof Command.Batch batch) {
       result = runBatch(batch, at);
     } else {
-      Decider.Decision d = Decider.decide(command, books, at, transferIdUsed);
+      Decider.Decision d = Decider.decideValidId(command, books, at, transferIdUsed);
       if (d.event() != null) {
         fold(d.event());
       }
@@ -267,7 +267,7 @@ public final class Ledger {
       }
     }
     books.evolve(event);
-    log.append(event);
+    log.append(event, books.touchedFirst, books.touchedSecond);
     touched(books.touchedFirst, event);
     if (books.touchedSecond != null) {
       touched(books.touchedSecond, event);
@@ -292,21 +292,26 @@ public final class Ledger {
 
   private void dropOldEvents() {
     while (log.size() > retainEvents) {
+      Account first = log.firstAccountOfOldest();
+      Account second = log.secondAccountOfOldest();
       Event e = log.removeFirst();
-      dropTouch(e, firstAccount(e));
-      String second = secondAccount(e);
+      if (first == null) { // restored from a snapshot: look its accounts up
+        first = books.account(firstAccount(e));
+        String secondId = secondAccount(e);
+        second = secondId == null ? null : books.account(secondId);
+      }
+      dropTouch(e, first);
       if (second != null) {
         dropTouch(e, second);
       }
     }
   }
 
-  /** Drops account {@code id}'s oldest touch, which must be of {@code e}, into its baseline. */
-  private void dropTouch(Event e, String id) {
-    Account a = books.account(id);
+  /** Drops account {@code a}'s oldest touch, which must be of {@code e}, into its baseline. */
+  private static void dropTouch(Event e, Account a) {
     Touches touches = a.touches;
     if (touches.size() == 0 || touches.event(0) != e) {
-      throw new IllegalStateException("history of " + id + " out of step: dropping " + e + " found "
+      throw new IllegalStateException("history of " + a.id + " out of step: dropping " + e + " found "
           + (touches.size() == 0 ? null : touches.event(0)));
     }
     a.setBaseline(e.seq(), e.index(), e.timeMs(), touches.balance(0), touches.pendingOut(0), touches.pendingIn(0));
@@ -367,13 +372,7 @@ public final class Ledger {
     if (index >= lastAppliedIndex) {
       return balance(id);
     }
-    if (log.dropped() && index < log.lastDroppedIndex) {
-      throw new Views.Rejected(Reasons.HISTORY_TRUNCATED, "this replica keeps history from index "
-          + log.lastDroppedIndex + " on");
-    }
-    if (index < a.openedIndex) {
-      throw new Views.Rejected(Reasons.UNKNOWN_ACCOUNT, "account " + id + " was opened at index " + a.openedIndex);
-    }
+    requireRetainedIndex(a, index);
     return at(a, a.touches.countIndexAtMost(index), Math.max(index, 0));
   }
 
@@ -383,16 +382,31 @@ public final class Ledger {
     if (timeMs >= ledgerTimeMs) {
       return balance(id);
     }
+    requireRetainedTime(a, timeMs);
+    int events = log.countTimeAtMost(timeMs);
+    long index = events > 0 ? log.get(events - 1).index() : log.lastDroppedIndex;
+    return at(a, a.touches.countTimeAtMost(timeMs), index);
+  }
+
+  /** An as-of index this replica can answer for {@code a}: in the retained window, and once {@code a} was open. */
+  private void requireRetainedIndex(Account a, long index) {
+    if (log.dropped() && index < log.lastDroppedIndex) {
+      throw new Views.Rejected(Reasons.HISTORY_TRUNCATED, "this replica keeps history from index "
+          + log.lastDroppedIndex + " on");
+    }
+    if (index < a.openedIndex) {
+      throw new Views.Rejected(Reasons.UNKNOWN_ACCOUNT, "account " + a.id + " was opened at index " + a.openedIndex);
+    }
+  }
+
+  private void requireRetainedTime(Account a, long timeMs) {
     if (log.dropped() && timeMs < log.lastDroppedTimeMs) {
       throw new Views.Rejected(Reasons.HISTORY_TRUNCATED, "this replica keeps history from time "
           + log.lastDroppedTimeMs + " on");
     }
     if (timeMs < a.openedTimeMs) {
-      throw new Views.Rejected(Reasons.UNKNOWN_ACCOUNT, "account " + id + " was opened at time " + a.openedTimeMs);
+      throw new Views.Rejected(Reasons.UNKNOWN_ACCOUNT, "account " + a.id + " was opened at time " + a.openedTimeMs);
     }
-    int events = log.countTimeAtMost(timeMs);
-    long index = events > 0 ? log.get(events - 1).index() : log.lastDroppedIndex;
-    return at(a, a.touches.countTimeAtMost(timeMs), index);
   }
 
   private Views.Balance at(Account a, int touches, long asOfIndex) {
@@ -414,19 +428,52 @@ public final class Ledger {
   /** The retained events of account {@code id} with seq greater than {@code after}, oldest first. */
   public Views.HistoryPage history(String id, long after, int limit) {
     Account a = existing(id);
+    return history(a, after, limit, a.touches.size());
+  }
+
+  /**
+   * {@link #history} of the events up to log index {@code index} only; the same rules as
+   * {@link #balanceAtIndex} for an index before the retained window or before the account opened.
+   */
+  public Views.HistoryPage historyAtIndex(String id, long after, int limit, long index) {
+    Account a = existing(id);
+    if (index >= lastAppliedIndex) {
+      return history(a, after, limit, a.touches.size());
+    }
+    requireRetainedIndex(a, index);
+    return history(a, after, limit, a.touches.countIndexAtMost(index));
+  }
+
+  /** {@link #history} of the events up to ledger time {@code timeMs} only; the rules of {@link #balanceAtTime}. */
+  public Views.HistoryPage historyAtTime(String id, long after, int limit, long timeMs) {
+    Account a = existing(id);
+    if (timeMs >= ledgerTimeMs) {
+      return history(a, after, limit, a.touches.size());
+    }
+    requireRetainedTime(a, timeMs);
+    return history(a, after, limit, a.touches.countTimeAtMost(timeMs));
+  }
+
+  /** The page of {@code a}'s first {@code end} touches after seq {@code after}. */
+  private static Views.HistoryPage history(Account a, long after, int limit, int end) {
     if (limit < 1 || limit > MAX_HISTORY_PAGE) {
       throw new Views.Rejected(Reasons.MALFORMED_QUERY, "limit is 1-" + MAX_HISTORY_PAGE);
     }
-    int from = a.touches.countSeqAtMost(after);
-    int to = Math.min(a.touches.size(), from + limit);
+    int from = Math.min(a.touches.countSeqAtMost(after), end);
+    int to = Math.min(end, from + limit);
     List<Views.HistoryEntry> entries = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       Touch t = a.touches.get(i);
       entries.add(new Views.HistoryEntry(t.event(), t.balance(), t.pendingOut(), t.balance() - t.pendingOut()));
     }
-    Long next = to < a.touches.size() ? entries.get(entries.size() - 1).event().seq() : null;
+    Long next = to < end ? entries.get(entries.size() - 1).event().seq() : null;
     boolean truncated = a.hasBaseline() && after < a.baselineSeq();
-    return new Views.HistoryPage(id, entries, next, truncated);
+    return new Views.HistoryPage(a.id, entries, next, truncated);
+  }
+
+  /** When the first pending transfer with a timeout is due (ms since the epoch), or null when none has one. */
+  public Long nextDeadlineMs() {
+    return expiries.isEmpty() ? null : expiries.first().expiresAtMs();
   }
 
   private Account existing(String id) {
@@ -618,9 +665,18 @@ public final class Ledger {
             : b.asOfTimeMs() != null ? balanceAtTime(b.account(), b.asOfTimeMs()) : balance(b.account());
         return Query.Answer.of(v);
       } else if (q instanceof Query.History h) {
-        return Query.Answer.of(history(h.account(), h.after(), h.limit() == 0 ? Query.DEFAULT_HISTORY_PAGE : h.limit()));
+        if (h.asOfIndex() != null && h.asOfTimeMs() != null) {
+          throw new Views.Rejected(Reasons.MALFORMED_QUERY, "asOfIndex or asOfTimeMs, not both");
+        }
+        int limit = h.limit() == 0 ? Query.DEFAULT_HISTORY_PAGE : h.limit();
+        Views.HistoryPage page = h.asOfIndex() != null ? historyAtIndex(h.account(), h.after(), limit, h.asOfIndex())
+            : h.asOfTimeMs() != null ? historyAtTime(h.account(), h.after(), limit, h.asOfTimeMs())
+            : history(h.account(), h.after(), limit);
+        return Query.Answer.of(page);
       } else if (q instanceof Query.Audit) {
         return Query.Answer.of(audit());
+      } else if (q instanceof Query.NextDeadline) {
+        return Query.Answer.of(nextDeadlineMs());
       }
       return Query.Answer.rejected(Reasons.MALFORMED_QUERY, "no query");
     } catch (Views.Rejected e) {

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Query.Balance.class, name = "balance"),
     @JsonSubTypes.Type(value = Query.History.class, name = "history"),
-    @JsonSubTypes.Type(value = Query.Audit.class, name = "audit")})
+    @JsonSubTypes.Type(value = Query.Audit.class, name = "audit"),
+    @JsonSubTypes.Type(value = Query.NextDeadline.class, name = "nextDeadline")})
 public sealed interface Query {
   int DEFAULT_HISTORY_PAGE = 100;
 
@@ -17,11 +18,25 @@ public sealed interface Query {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record Balance(String account, Long asOfIndex, Long asOfTimeMs) implements Query {}
 
-  /** An account's events with seq greater than {@code after}; {@code limit} 0 means the default page. */
-  record History(String account, long after, int limit) implements Query {}
+  /**
+   * An account's events with seq greater than {@code after}; {@code limit} 0 means the default
+   * page. With an as-of (at most one of the two) only the events up to that log index or ledger time.
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  record History(String account, long after, int limit, Long asOfIndex, Long asOfTimeMs) implements Query {
+    public History(String account, long after, int limit) {
+      this(account, after, limit, null, null);
+    }
+  }
 
   /** The invariants re-checked on this replica. */
   record Audit() implements Query {}
+
+  /**
+   * When the first pending transfer with a timeout is due (ms since the epoch): the answer's value,
+   * absent when none has a timeout. Cheap, for the node that proposes ticks only when one is due.
+   */
+  record NextDeadline() implements Query {}
 
   /** {@code {ok: true, value}} or {@code {ok: false, reason, detail}}. */
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -325,6 +325,49 @@ class LedgerTest {
   }
 
   @Test
+  void historyAsOfAnIndexOrATimeStopsThere() {
+    twoAccountsWith100(); // indexes 1-3 at time 1000
+    now = 2_000;
+    ok(transfer("t1", "a", "b", 30)); // index 4
+    now = 3_000;
+    ok(new Withdraw("w1", "a", 10, now)); // index 5
+    assertEquals(List.of(Event.AccountOpened.class, Event.Deposited.class), types(ledger.historyAtIndex("a", 0, 10, 3)));
+    assertEquals(List.of(Event.AccountOpened.class, Event.Deposited.class, Event.TransferPosted.class),
+        types(ledger.historyAtTime("a", 0, 10, 2_999)));
+    assertEquals(types(ledger.history("a", 0, 10)), types(ledger.historyAtIndex("a", 0, 10, 99)), "after now: all");
+    assertEquals(types(ledger.history("a", 0, 10)), types(ledger.historyAtTime("a", 0, 10, 9_999)));
+    Views.HistoryPage first = ledger.historyAtIndex("a", 0, 2, 4); // seqs 1 (a opened) and 3 (deposit)
+    assertEquals(3, first.next(), "a page inside the bound points on");
+    Views.HistoryPage last = ledger.historyAtIndex("a", first.next(), 2, 4);
+    assertEquals(List.of(Event.TransferPosted.class), types(last));
+    assertNull(last.next(), "nothing after the bound");
+    assertEquals(List.of(), types(ledger.historyAtIndex("a", 4, 10, 3)), "after is past the bound");
+    assertEquals(List.of(Event.AccountOpened.class), types(ledger.historyAtIndex("b", 0, 10, 3)));
+    assertEquals(Reasons.UNKNOWN_ACCOUNT,
+        assertThrows(Views.Rejected.class, () -> ledger.historyAtIndex("b", 0, 10, 1)).reason(), "b opened at 2");
+    assertEquals(Reasons.UNKNOWN_ACCOUNT,
+        assertThrows(Views.Rejected.class, () -> ledger.historyAtTime("a", 0, 10, 999)).reason());
+    assertEquals(Reasons.MALFORMED_QUERY, ledger.query(new Query.History("a", 0, 10, 3L, 2_000L)).reason());
+    Query.Answer viaQuery = ledger.query(new Query.History("a", 0, 0, 3L, null));
+    assertEquals(List.of(Event.AccountOpened.class, Event.Deposited.class), types((Views.HistoryPage) viaQuery.value()));
+
+    Ledger small = new Ledger(3);
+    small.execute(1, new OpenAccount("x", 0, 1));
+    for (int k = 0; k < 5; k++) {
+      small.execute(2 + k, new Deposit("d" + k, "x", 1, 10 + k));
+    }
+    assertEquals(Reasons.HISTORY_TRUNCATED,
+        assertThrows(Views.Rejected.class, () -> small.historyAtIndex("x", 0, 10, 2)).reason());
+    assertEquals(Reasons.HISTORY_TRUNCATED,
+        assertThrows(Views.Rejected.class, () -> small.historyAtTime("x", 0, 10, 10)).reason());
+    assertEquals(List.of(Event.Deposited.class), types(small.historyAtIndex("x", 0, 10, 4)));
+  }
+
+  private static List<Class<?>> types(Views.HistoryPage page) {
+    return page.events().stream().<Class<?>>map(e -> e.event().getClass()).toList();
+  }
+
+  @Test
   void snapshotRestoresAnEqualLedger() {
     twoAccountsWith100();
     ok(pending("p1", "a", "b", 30, 5_000));
