@@ -19,7 +19,7 @@ import java.util.Map;
  * Four PBFT replicas (f = 1) ordering the KV store, each a full {@link Node} with its own actor
  * system and real HTTP server, in this JVM over Artery on 127.0.0.1 (TLS off: TlsRefusalIT's
  * subject). Keys are made fresh with {@link PbftKeys}. Ports come from the range reserved for the
- * hardening tests: akka 27911-27914, http 28411-28414.
+ * hardening tests: akka 27911-27918, http 28411-28418 (two deployments: {@code ports} 0 or 1).
  */
 final class PbftDeployment implements AutoCloseable {
   static final List<String> IDS = List.of("n1", "n2", "n3", "n4");
@@ -28,18 +28,23 @@ final class PbftDeployment implements AutoCloseable {
 
   final List<Node> nodes = new ArrayList<>();
   final List<RawHttp> http = new ArrayList<>();
+  final int httpPortBase;
 
-  private PbftDeployment() {}
+  private PbftDeployment(int httpPortBase) {
+    this.httpPortBase = httpPortBase;
+  }
 
-  /** Starts all four and waits until a write commits through {@code n1}. */
-  static PbftDeployment start(Path dir, String extraConfig) throws Exception {
+  /** Starts all four on port set {@code ports} (0 or 1) and waits until a write commits through {@code n1}. */
+  static PbftDeployment start(Path dir, int ports, String extraConfig) throws Exception {
+    int akkaPortBase = AKKA_PORT_BASE + ports * IDS.size();
+    int httpPortBase = HTTP_PORT_BASE + ports * IDS.size();
     String keys = PbftKeys.generate(dir.resolve("keys"), IDS);
     StringBuilder peers = new StringBuilder();
     for (int i = 0; i < IDS.size(); i++) {
       peers.append("    %s { host = \"127.0.0.1\", akka-port = %d, http-port = %d }\n"
-          .formatted(IDS.get(i), AKKA_PORT_BASE + i, HTTP_PORT_BASE + i));
+          .formatted(IDS.get(i), akkaPortBase + i, httpPortBase + i));
     }
-    PbftDeployment deployment = new PbftDeployment();
+    PbftDeployment deployment = new PbftDeployment(httpPortBase);
     try {
       for (int i = 0; i < IDS.size(); i++) {
         String conf = """
@@ -57,7 +62,7 @@ final class PbftDeployment implements AutoCloseable {
             """.formatted(IDS.get(i), SingleNode.TOKEN, dir.resolve(IDS.get(i)), peers, keys, extraConfig);
         NodeConfig config = NodeConfig.fromLayers(ConfigFactory.parseString(conf), "test", ProtocolCatalog.discover());
         deployment.nodes.add(Node.start(config));
-        deployment.http.add(new RawHttp("127.0.0.1", HTTP_PORT_BASE + i));
+        deployment.http.add(new RawHttp("127.0.0.1", httpPortBase + i));
       }
       deployment.awaitFirstWrite();
     } catch (Exception | AssertionError e) {

@@ -45,7 +45,7 @@ class PbftHttpFuzzTest {
 
   @BeforeAll
   static void start() throws Exception {
-    pbft = PbftDeployment.start(dir, "cluster-node.http.max-request-bytes = " + MAX_REQUEST_BYTES);
+    pbft = PbftDeployment.start(dir, 0, "cluster-node.http.max-request-bytes = " + MAX_REQUEST_BYTES);
     for (String key : List.of("a", "b")) {
       RawHttp.Response put = pbft.send(FUZZED, "PUT", "/kv/" + key, "value-" + key, Map.of());
       assertEquals(200, put.status(), put.text());
