@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusternode.protocols.http.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,13 +31,16 @@ import org.junit.jupiter.api.io.TempDir;
  * Ten times more concurrent clients than a node's limits allow. Queues stay within their limits
  * (watched through /health/consensus and /metrics while the load runs), every refusal is a 429 (or
  * 503 without a quorum) with the JSON error, every accepted write is applied exactly as sent, and
- * every refused write is not applied at all.
+ * every refused write is not applied at all; the heap kept after the load (measured after a full
+ * GC) is within 64 MiB of before.
  */
 class OverloadTest {
   private static final int MAX_PENDING = 4;
   private static final int MAX_IN_FLIGHT_HTTP = 8;
   private static final int CLIENTS = 10 * MAX_IN_FLIGHT_HTTP;
   private static final int WRITES_PER_CLIENT = 5;
+  /** What the node may keep after the load: its log and KV entries, not queues of refused requests. */
+  private static final long RETAINED_HEAP_BYTES_MAX = 64L << 20;
 
   @TempDir Path dir;
 
@@ -89,6 +94,8 @@ class OverloadTest {
         cluster-node.raft.max-pending-requests = %d
         cluster-node.http.max-in-flight-requests = %d
         """.formatted(MAX_PENDING, MAX_IN_FLIGHT_HTTP))) {
+      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+      long heapBefore = usedHeapAfterGc(memory);
       AtomicBoolean stop = new AtomicBoolean();
       AtomicLong maxPending = new AtomicLong();
       Thread watcher = watchPending(node, stop, maxPending);
@@ -132,8 +139,12 @@ class OverloadTest {
           assertEquals(404, read.status(), "refused write of " + e.getKey() + " was applied: " + read.text());
         }
       }
-      System.out.printf("overload: %d clients, %d accepted, %d refused with 429, pending max %d, in flight max %d%n",
-          CLIENTS, accepted, refused, maxPending.get(), inFlightSeen);
+      long heapAfter = usedHeapAfterGc(memory);
+      System.out.printf("overload: %d clients, %d accepted, %d refused with 429, pending max %d, in flight max %d; "
+          + "heap used %d MiB before, %d MiB after (after full GCs)%n",
+          CLIENTS, accepted, refused, maxPending.get(), inFlightSeen, heapBefore >> 20, heapAfter >> 20);
+      assertTrue(heapAfter - heapBefore < RETAINED_HEAP_BYTES_MAX,
+          "the load left " + ((heapAfter - heapBefore) >> 20) + " MiB more heap in use");
       assertEquals(CLIENTS * WRITES_PER_CLIENT, accepted + refused);
       assertTrue(accepted > 0 && refused > 0, accepted + " accepted, " + refused + " refused");
       assertEquals(0, node.consensus("pendingRequests"), "nothing left waiting");
@@ -182,6 +193,12 @@ class OverloadTest {
       assertTrue(tooMany >= clients - 2L * MAX_PENDING, tooMany + " x 429 of " + clients);
       assertEquals(0, node.consensus("commitIndex"), "a minority commits nothing");
     }
+  }
+
+  /** Heap in use after a full collection (System.gc is honoured by the default collector). */
+  private static long usedHeapAfterGc(MemoryMXBean memory) {
+    memory.gc();
+    return memory.getHeapMemoryUsage().getUsed();
   }
 
   private static long metric(String prometheus, String name) {

@@ -46,7 +46,9 @@ public final class PbftRoutes extends AllDirectives {
           Byzantine mode;
           try {
             JsonNode json = Json.readTree(body);
-            if (json == null || !json.isObject() || !json.has("mode") || !json.get("mode").isTextual()) {
+            // Exactly one field: a body with more (a typo'd option, a client from another version) must
+            // not switch a replica to a byzantine mode while the extra field is silently ignored.
+            if (json == null || !json.isObject() || json.size() != 1 || !json.has("mode") || !json.get("mode").isTextual()) {
               return complete(Json.error(StatusCodes.BAD_REQUEST, "expected {\"mode\": \"honest|silent|equivocate|forge|lie|slow-primary|flood\"}"));
             }
             mode = Byzantine.parse(json.get("mode").asText());

@@ -29,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Damages a PBFT replica's directory written by {@link PbftStorage} (truncations and byte flips of
  * the log and the checkpoint, a wrong checkpoint magic) in seeded ways. Every case either recovers
- * the checkpoint exactly and every log record that lies wholly before the damage, in order and
- * unchanged, or refuses with one line naming the file and a byte offset.
+ * the checkpoint exactly and exactly the log records that lie wholly before the damage (no fewer, no
+ * more), in order and unchanged, or refuses with one line naming the file and a byte offset. A
+ * truncated log is a torn tail and must recover.
  */
 class PbftStorageFuzzTest {
   private static final long SEED = 0xB1F7_2026L;
@@ -82,11 +83,13 @@ class PbftStorageFuzzTest {
       byte[] bytes = Files.readAllBytes(file);
       long damageAt;
       String what;
+      boolean truncation = false;
       switch (r.nextInt(3)) {
         case 0 -> {
           damageAt = r.nextInt(bytes.length);
           Files.write(file, Arrays.copyOf(bytes, (int) damageAt));
           what = "truncate " + file.getFileName() + " to " + damageAt;
+          truncation = true;
         }
         case 1 -> {
           damageAt = r.nextInt(bytes.length);
@@ -108,8 +111,7 @@ class PbftStorageFuzzTest {
         assertEquals(8, rec.checkpoint().seq(), context);
         assertArrayEquals(state, rec.checkpoint().state(), context);
         long mustHave = inLog ? recordEnds.stream().filter(end -> end <= damageAt).count() : written.size();
-        assertTrue(rec.records().size() >= mustHave, context + ": " + rec.records().size() + " records, "
-            + mustHave + " lay before the damage");
+        assertEquals(mustHave, rec.records().size(), context + ": not exactly the records before the damage");
         for (int i = 0; i < rec.records().size(); i++) {
           assertArrayEquals(CBOR.writeValueAsBytes(written.get(i)), CBOR.writeValueAsBytes(rec.records().get(i)),
               context + ": record " + i + " differs");
@@ -117,6 +119,7 @@ class PbftStorageFuzzTest {
         recovered++;
       } catch (PbftStorage.CorruptException e) {
         refused++;
+        assertTrue(!(inLog && truncation), context + ": a torn log tail was refused: " + e.getMessage());
         String m = e.getMessage();
         assertTrue(m.contains(file.toString()) && m.contains("byte offset"), context + ": " + m);
         assertTrue(!m.contains("\n"), context + ": not one line: " + m);

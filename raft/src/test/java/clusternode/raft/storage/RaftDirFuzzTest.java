@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * recovers exactly what was written up to the damage (hard state and snapshot exact, every entry
  * before the damaged segment present, no entry different from what was written) or refuses with a
  * {@link StorageCorruptException} whose one-line message names the file (and the offset when
- * there is one). Deterministic: case {@code c} uses seed {@code SEED + c}.
+ * there is one). For a cut or flip inside a segment the undamaged layout ({@link SegmentLayout}) names
+ * the record hit: recovery must then serve exactly the entries before it, only a damaged newest
+ * segment may recover at all, and a cut newest segment (a torn tail) must. Deterministic: case
+ * {@code c} uses seed {@code SEED + c}.
  */
 class RaftDirFuzzTest {
   private static final long SEED = 0xD15C_2026L;
@@ -50,6 +54,7 @@ class RaftDirFuzzTest {
   void damagedDataDirsRecoverWhatCameBeforeTheDamageOrRefuseClearly() throws IOException {
     Path base = tmp.resolve("base");
     Written written = writeDir(base);
+    SegmentLayout layout = SegmentLayout.of(base.resolve("log"));
     int recovered = 0;
     int refused = 0;
     int[] kinds = new int[Damage.values().length];
@@ -61,13 +66,25 @@ class RaftDirFuzzTest {
       Damage kind = Damage.values()[random.nextInt(Damage.values().length)];
       kinds[kind.ordinal()]++;
       Damaged damaged = kind.apply(dir, random);
-      String context = "case " + c + " (seed " + seed + "): " + damaged.what();
+      // For cuts and flips inside segments the layout says exactly which record the damage hits.
+      Optional<SegmentLayout.Hit> hit = kind.damagesRecordBytes() ? layout.firstDifference(dir.resolve("log"))
+          : Optional.empty();
+      String context = "case " + c + " (seed " + seed + "): " + damaged.what()
+          + hit.map(h -> ", first damaged byte " + h.offset() + " of " + h.file().getFileName()
+              + (h.inHeader() ? " (header)" : " (record " + h.firstDamagedIndex() + ")")).orElse("");
       try (RaftStorage storage = RaftStorage.open(dir, SMALL, new FsyncStats())) {
         RecoveredState state = storage.recover();
-        checkRecovered(state, written, damaged, context);
+        long last = checkRecovered(state, written, damaged, context);
+        if (hit.isPresent()) {
+          assertTrue(hit.get().lastSegment() && !hit.get().inHeader(),
+              context + ": recovered to " + last + " instead of refusing");
+          assertEquals(hit.get().firstDamagedIndex() - 1, last, context + ": not exactly the records before the damage");
+        }
         recovered++;
       } catch (StorageCorruptException e) {
         refused++;
+        boolean tornTail = kind.cutsOnly() && hit.isPresent() && hit.get().lastSegment() && !hit.get().inHeader();
+        assertTrue(!tornTail, context + ": a torn tail was refused: " + e.getMessage());
         String message = e.getMessage();
         assertTrue(e.file() != null && message.contains(e.file().getFileName().toString()), context + ": " + message);
         assertTrue(e.offset() == StorageCorruptException.WHOLE_FILE || message.contains("byte offset " + e.offset()),
@@ -84,7 +101,7 @@ class RaftDirFuzzTest {
   }
 
   /** Hard state and snapshot exact; entries a contiguous run of what was written, nothing before the damage lost. */
-  private static void checkRecovered(RecoveredState state, Written written, Damaged damaged, String context) {
+  private static long checkRecovered(RecoveredState state, Written written, Damaged damaged, String context) {
     assertEquals(HARD_STATE.currentTerm(), state.hardState().term(), context + ": term");
     assertEquals(HARD_STATE.votedFor(), state.hardState().votedFor(), context + ": votedFor");
     assertTrue(state.snapshot() != null, context + ": the snapshot vanished");
@@ -103,6 +120,7 @@ class RaftDirFuzzTest {
     long last = entries.isEmpty() ? SNAPSHOT_INDEX : entries.get(entries.size() - 1).index();
     assertTrue(last >= Math.min(ENTRY_COUNT, damaged.firstAffectedIndex() - 1),
         context + ": recovered up to " + last + " but the damage starts at entry " + damaged.firstAffectedIndex());
+    return last;
   }
 
   /** The damage done and the first log index it can affect (beyond the log: nothing may be lost). */
@@ -111,6 +129,16 @@ class RaftDirFuzzTest {
   private enum Damage {
     TRUNCATE_SEGMENT, FLIP_IN_SEGMENT, TRUNCATE_LAST_SEGMENT, FLIP_IN_LAST_SEGMENT, DELETE_SEGMENT, WRONG_MAGIC,
     EMPTY_SEGMENT, FLIP_HARD_STATE, TRUNCATE_HARD_STATE, FLIP_SNAPSHOT, TRUNCATE_SNAPSHOT, DELETE_SNAPSHOT;
+
+    /** Cuts or flips bytes of a segment, so the damaged record can be found from the layout. */
+    boolean damagesRecordBytes() {
+      return this == TRUNCATE_SEGMENT || this == FLIP_IN_SEGMENT || this == TRUNCATE_LAST_SEGMENT
+          || this == FLIP_IN_LAST_SEGMENT;
+    }
+
+    boolean cutsOnly() {
+      return this == TRUNCATE_SEGMENT || this == TRUNCATE_LAST_SEGMENT;
+    }
 
     Damaged apply(Path dir, Random random) throws IOException {
       List<Path> segments = segmentFiles(dir.resolve("log"));
