@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * The client side of PBFT for one node (§4.1): a fixed number of sessions ({@code NODE/0} ..),
- * each with at most one request outstanding. A request is signed with the node's key and sent to
- * every replica; it completes once f+1 replicas sent the same result (at least one is correct).
+ * each with at most one request outstanding. Requests are signed with the node's key, the ones
+ * submitted since the last {@link #drainOutbox} under one signature, and sent to every replica; it completes once f+1 replicas sent the same result (at least one is correct).
  * Unanswered requests are sent again every {@code retransmitTicks}. Pure: time is ticks.
  */
 public final class PbftClient {
@@ -24,6 +24,8 @@ public final class PbftClient {
   private final int retransmitTicks;
   private final Session[] sessions;
   private final List<Outbound> outbox = new ArrayList<>();
+  /** Sessions whose new request is not signed yet: {@link #drainOutbox} signs them together. */
+  private final List<Session> unsigned = new ArrayList<>();
   private long nextTimestamp;
   private long nextHandle = 1;
   private long ticks;
@@ -65,11 +67,10 @@ public final class PbftClient {
   public long submit(byte[] operation, boolean readOnly) {
     for (Session s : sessions) {
       if (s.current == null) {
-        Request r = PbftCore.signRequest(new Request(s.clientId, ++nextTimestamp, readOnly, operation, null), crypto);
-        s.current = r;
+        s.current = new Request(s.clientId, ++nextTimestamp, readOnly, operation, null);
         s.handle = nextHandle++;
         s.replies.clear();
-        send(s);
+        unsigned.add(s);
         return s.handle;
       }
     }
@@ -153,16 +154,35 @@ public final class PbftClient {
   public void tick() {
     ticks++;
     for (Session s : sessions) {
-      if (s.current != null && ticks - s.sentAtTick >= retransmitTicks) {
+      if (s.current != null && s.current.signature() != null && ticks - s.sentAtTick >= retransmitTicks) {
         send(s);
       }
     }
   }
 
+  /**
+   * What to send. New requests are signed here, all together ({@link RequestBundle}): the shell
+   * drains once per mailbox pass, so the requests that arrived meanwhile share one signature.
+   */
   public List<Outbound> drainOutbox() {
+    signNewRequests();
     List<Outbound> out = new ArrayList<>(outbox);
     outbox.clear();
     return out;
+  }
+
+  private void signNewRequests() {
+    unsigned.removeIf(s -> s.current == null || s.current.signature() != null); // cancelled meanwhile
+    if (unsigned.isEmpty()) {
+      return;
+    }
+    List<Request> signed = RequestBundle.sign(node, unsigned.stream().map(s -> s.current).toList(), crypto);
+    for (int i = 0; i < signed.size(); i++) {
+      Session s = unsigned.get(i);
+      s.current = signed.get(i);
+      send(s);
+    }
+    unsigned.clear();
   }
 
   public int busySessions() {
@@ -177,7 +197,7 @@ public final class PbftClient {
     return rejectedReplies;
   }
 
-  /** The request outstanding under {@code handle}, or null. */
+  /** The request outstanding under {@code handle} (unsigned until the next {@link #drainOutbox}), or null. */
   public Request request(long handle) {
     for (Session s : sessions) {
       if (s.current != null && s.handle == handle) {

@@ -13,7 +13,7 @@ import java.util.List;
  * @param statusTicks how often a replica with unfinished work asks peers for what it lacks
  * @param maxBatch requests per pre-prepare
  * @param clientSessions client sessions per node (client ids {@code NODE/0 .. NODE/(s-1)})
- * @param maxBatchBytes operation bytes per pre-prepare (one request always fits), to stay under the transport's frame size
+ * @param maxBatchBytes operation and signature bytes per pre-prepare (one request always fits), to stay under the transport's frame size
  * @param stateChunkBytes bytes per state transfer message
  * @param maxInFlightBatches pre-prepares a primary keeps proposed but not executed (by itself);
  *     requests arriving meanwhile wait and go out together in the next one. Bounds the pipeline so

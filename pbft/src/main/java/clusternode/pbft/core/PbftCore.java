@@ -95,6 +95,8 @@ public final class PbftCore {
   private NewView lastNewView;
   /** The view changes {@link #lastNewView} names: relayed with it to a replica that lacks them. */
   private List<ViewChange> lastNewViewVotes = List.of();
+  /** Per replica: the view of the new-view last relayed to it, and the tick it went. */
+  private final Map<String, long[]> newViewRelayed = new HashMap<>();
   /** A valid-looking new-view naming view changes this replica has not got yet, and those it got since. */
   private NewView pendingNewView;
   private final Map<String, ViewChange> pendingVotes = new HashMap<>();
@@ -393,7 +395,7 @@ public final class PbftCore {
       long bytes = 0;
       for (Request r : pending.values()) {
         if (!assigned.contains(r.key())) {
-          bytes += r.operation().length;
+          bytes += r.operation().length + r.signature().length; // a bundle's proof is up to 577 bytes
           if (!batch.isEmpty() && bytes > config.maxBatchBytes()) {
             break;
           }
@@ -970,11 +972,23 @@ public final class PbftCore {
     enterView(nv, votes, o);
   }
 
-  /** Relays our view's new-view to {@code to}, its view changes first, so it can check it even if it lacked them. */
+  /**
+   * Relays our view's new-view to {@code to}, its view changes first, so it can check it even if it
+   * lacked them. At most once per half status interval per replica and view: a relayed view change
+   * of an older view makes every replica past it relay its own new-view to that view change's
+   * signer, whose relays do the same, and without the bound this grew without limit (simulation
+   * seed 500364, n = 7: 300,000 view changes in flight by tick 396). A relay that is lost is sent
+   * again at the replica's next status.
+   */
   private void sendLastNewView(String to) {
     if (lastNewView == null) {
       return;
     }
+    long[] last = newViewRelayed.get(to);
+    if (last != null && last[0] == lastNewView.view() && ticks - last[1] < Math.max(1, config.statusTicks() / 2)) {
+      return;
+    }
+    newViewRelayed.put(to, new long[] {lastNewView.view(), ticks});
     for (ViewChange vc : lastNewViewVotes) {
       send(new Outbound(to, vc));
     }
@@ -1271,16 +1285,30 @@ public final class PbftCore {
     return slots.computeIfAbsent(seq, k -> new Slot());
   }
 
+  /**
+   * Whether {@code r} was signed by its client's node, alone or in a {@link RequestBundle}. A
+   * signature checked once is remembered: a request arrives from its client and again in the
+   * pre-prepare, and the requests of one bundle share one signature.
+   */
   private boolean requestValid(Request r) {
     String node = config.clientNode(r.from());
     if (node == null || r.operation() == null || r.signature() == null) {
       return false;
     }
-    String key = r.digest() + Canon.sha256(r.signature());
+    if (!RequestBundle.isProof(r.signature())) {
+      return checkedOnce(r.digest() + Canon.sha256(r.signature()), () -> crypto.verify(node, r.signed(), r.signature()));
+    }
+    byte[][] digests = RequestBundle.digests(r.signature());
+    return digests != null && RequestBundle.lists(digests, r)
+        && checkedOnce("bundle:" + node + ":" + Canon.sha256(r.signature()),
+            () -> RequestBundle.signatureValid(node, r.signature(), digests, crypto));
+  }
+
+  private boolean checkedOnce(String key, java.util.function.BooleanSupplier check) {
     if (verifiedRequests.containsKey(key)) {
       return true;
     }
-    boolean ok = crypto.verify(node, r.signed(), r.signature());
+    boolean ok = check.getAsBoolean();
     if (ok) {
       verifiedRequests.put(key, Boolean.TRUE);
     }

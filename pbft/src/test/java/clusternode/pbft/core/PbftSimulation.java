@@ -217,13 +217,15 @@ final class PbftSimulation {
       String node = e.getKey();
       PbftClient client = e.getValue();
       int n = issued.get(node);
-      if (client.busySessions() == 0 && n < options.requestsPerClient()) {
+      // Every session busy at once: the requests a client submits together share one signature.
+      while (client.busySessions() < config.clientSessions() && n < options.requestsPerClient()) {
         byte[] op = (node + "-op-" + n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         long handle = client.submit(op, n % 4 == 3);
         Request r = client.request(handle);
         issuedRequests.add(r.key() + "#" + r.digest());
         handles.put(node + ":" + handle, r.timestamp());
-        issued.put(node, n + 1);
+        n++;
+        issued.put(node, n);
       }
     }
   }

@@ -92,13 +92,17 @@ class PbftSimulationTest {
   }
 
   /**
-   * Regression seeds: runs that once failed, kept so they keep passing. 3654: every checkpoint
-   * message at the high water mark was lost and never sent again, so the window stayed full.
+   * Regression seeds: runs that once failed, kept so they keep passing. 3654 (n = 4): every
+   * checkpoint message at the high water mark was lost and never sent again, so the window stayed
+   * full. 500364 (n = 7, a forging primary and an equivocating backup): relayed view changes of an
+   * older view made replicas relay their new-views to each other without bound until the heap ran
+   * out (found when clients began to keep both sessions busy).
    */
   @Test
   void regressionSeeds() {
-    for (long seed : new long[] {3654}) {
-      PbftSimulation.Outcome out = PbftSimulation.run(seed, options(seed, 4));
+    for (long[] seedAndN : new long[][] {{3654, 4}, {500364, 7}}) {
+      long seed = seedAndN[0];
+      PbftSimulation.Outcome out = PbftSimulation.run(seed, options(seed, (int) seedAndN[1]));
       assertNull(out.violation(), "seed " + seed + ": " + out.violation());
     }
   }
