@@ -113,7 +113,7 @@ public final class Bench {
    * CPU (user + system) at one instant: per node process (pid and microseconds, from
    * /proc/<pid>/stat) and of this JVM; {@code problem} says why a node could not be read.
    */
-  private record CpuSample(Map<String, long[]> nodes, long benchMicros, String problem) {}
+  record CpuSample(Map<String, long[]> nodes, long benchMicros, String problem) {}
 
   private CpuSample cpuSample() {
     Map<String, long[]> nodes = new LinkedHashMap<>();
@@ -139,7 +139,7 @@ public final class Bench {
    * this bench JVM's. Nodes whose CPU cannot be read (no /proc, restarted in the window) are named
    * in {@code cpuProblem} instead of failing the run.
    */
-  private static Map<String, Object> cpuPerRequest(CpuSample before, CpuSample after, long requests, double seconds,
+  static Map<String, Object> cpuPerRequest(CpuSample before, CpuSample after, long requests, double seconds,
       String leader) {
     Map<String, Object> m = new LinkedHashMap<>();
     Map<String, Double> perNode = new LinkedHashMap<>();
