@@ -21,13 +21,16 @@ import org.HdrHistogram.Histogram;
 /**
  * {@code bin/cluster bench}: load against the running local cluster through the HTTP API, as a
  * user's client would. Prints one JSON line (for machines) and a short markdown report (for
- * people), and writes both under {@code target/bench/}.
+ * people), and writes both under {@code target/bench/}. Load workloads also report the CPU time
+ * (user + system) the node JVMs and this bench JVM spent per completed request in the measured
+ * window: on a 2-core machine running 4 JVMs, CPU is the ceiling.
  */
 public final class Bench {
   private final LocalCluster cluster;
   private final PrintStream out;
   private final NodeClient http;
   private String protocol = "raft";
+  private final long ticksPerSecond = ProcessCpu.ticksPerSecond();
 
   public Bench(LocalCluster cluster, PrintStream out) {
     this.cluster = cluster;
@@ -81,7 +84,10 @@ public final class Bench {
     // The servers JIT-compile their hot paths for many seconds; measure them warm.
     new HttpLoad(targets, clients, Duration.ofSeconds(Math.min(15, duration.toSeconds())), requests, success,
         cluster.httpsClientContext()).run();
+    Optional<String> leader = protocol.equals("pbft") ? pbftPrimary() : awaitLeader(Duration.ofSeconds(5));
+    CpuSample cpuBefore = cpuSample();
     HttpLoad.Result r = new HttpLoad(targets, clients, duration, requests, success, cluster.httpsClientContext()).run();
+    CpuSample cpuAfter = cpuSample();
     Histogram h = r.latencyMicros();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("clients", clients);
@@ -96,10 +102,73 @@ public final class Bench {
     m.put("p99Ms", ms(h.getValueAtPercentile(99)));
     m.put("p999Ms", ms(h.getValueAtPercentile(99.9)));
     m.put("maxMs", ms(h.getMaxValue()));
+    m.putAll(cpuPerRequest(cpuBefore, cpuAfter, r.ok(), r.seconds(), leader.orElse(null)));
     if (r.firstError() != null) {
       m.put("firstError", r.firstError());
     }
     return m;
+  }
+
+  /**
+   * CPU (user + system) at one instant: per node process (pid and microseconds, from
+   * /proc/<pid>/stat) and of this JVM; {@code problem} says why a node could not be read.
+   */
+  record CpuSample(Map<String, long[]> nodes, long benchMicros, String problem) {}
+
+  private CpuSample cpuSample() {
+    Map<String, long[]> nodes = new LinkedHashMap<>();
+    String problem = null;
+    for (String id : cluster.peers().all().keySet()) {
+      try {
+        Optional<ProcessHandle> process = cluster.dir().process(id);
+        if (process.isEmpty()) {
+          problem = id + " has no running process recorded under " + cluster.dir().root();
+          continue;
+        }
+        long pid = process.get().pid();
+        nodes.put(id, new long[] {pid, ProcessCpu.micros(pid, ticksPerSecond)});
+      } catch (IOException e) {
+        problem = "cannot read the CPU time of " + id + ": " + e.getMessage();
+      }
+    }
+    return new CpuSample(nodes, ProcessCpu.ownMicros(), problem);
+  }
+
+  /**
+   * CPU microseconds per completed request in the measured window: each node's, their total, and
+   * this bench JVM's. Nodes whose CPU cannot be read (no /proc, restarted in the window) are named
+   * in {@code cpuProblem} instead of failing the run.
+   */
+  static Map<String, Object> cpuPerRequest(CpuSample before, CpuSample after, long requests, double seconds,
+      String leader) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    Map<String, Double> perNode = new LinkedHashMap<>();
+    long nodesMicros = 0;
+    String problem = before.problem() != null ? before.problem() : after.problem();
+    for (Map.Entry<String, long[]> e : before.nodes().entrySet()) {
+      long[] end = after.nodes().get(e.getKey());
+      if (end == null || end[0] != e.getValue()[0]) {
+        problem = e.getKey() + " stopped or restarted during the window";
+        continue;
+      }
+      long micros = end[1] - e.getValue()[1];
+      nodesMicros += micros;
+      perNode.put(e.getKey().equals(leader) ? e.getKey() + " (leader)" : e.getKey(), perRequest(micros, requests));
+    }
+    m.put("cpuUsPerRequestByNode", perNode);
+    m.put("cpuUsPerRequestNodes", problem == null ? perRequest(nodesMicros, requests) : "incomplete");
+    m.put("nodesCpuCores", problem == null ? round(nodesMicros / 1e6 / seconds) : "incomplete");
+    long benchMicros = after.benchMicros() - before.benchMicros();
+    m.put("cpuUsPerRequestBench", before.benchMicros() < 0 ? "unavailable" : perRequest(benchMicros, requests));
+    if (problem != null) {
+      m.put("cpuProblem", problem);
+    }
+    return m;
+  }
+
+  /** Null (no figure) when nothing completed. */
+  private static Double perRequest(long micros, long requests) {
+    return requests == 0 ? null : round((double) micros / requests);
   }
 
   /**

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,9 +29,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Five real Raft node JVMs: partitions 2|3, 1|4 and 3|2 (the minority never commits nor answers a
  * linearizable read), kill -9 of the leader, kill -9 of every node and a restart; every
- * acknowledged write survives, no refused write appears, and no term ever has two leaders. Gossip
- * runs beside Raft: the killed node is suspected, then declared dead, and rejoins alive with a
- * higher incarnation.
+ * acknowledged write survives, no refused write appears, the minority's commit index stands still,
+ * and no term ever has two leaders (a poller reads every node's /health/consensus every 50 ms for
+ * the whole test). Gossip runs beside Raft: the killed node is suspected, then declared dead, and
+ * rejoins alive with a higher incarnation.
  */
 class RaftClusterIT {
   private static final List<String> IDS = List.of("n1", "n2", "n3", "n4", "n5");
@@ -37,6 +40,11 @@ class RaftClusterIT {
   private static final NodeClient http = new NodeClient(null, Duration.ofSeconds(8));
   /** Every leader any node reported, per term: the split-brain check. */
   private static final Map<Long, Set<String>> leadersByTerm = new ConcurrentHashMap<>();
+  /** Answers the background pollers got from /health/consensus, and how many of them said leader. */
+  private static final AtomicLong historyPolls = new AtomicLong();
+  private static final AtomicLong historyLeaderSamples = new AtomicLong();
+  private static final List<Thread> historyPollers = new ArrayList<>();
+  private static volatile boolean historyChecked;
   private static LauncherProcess launcher;
   private static Path conf;
 
@@ -52,6 +60,55 @@ class RaftClusterIT {
     conf = Path.of("src/test/resources/it-raft-5.conf").toAbsolutePath();
     LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
     assertEquals(0, up.exitCode(), up.output());
+    for (String id : IDS) {
+      Thread poller = new Thread(() -> pollLeaderHistory(id), "leader-history-" + id);
+      poller.setDaemon(true);
+      poller.start();
+      historyPollers.add(poller);
+    }
+  }
+
+  /**
+   * Every ~50 ms for the whole test, node {@code id}'s {@code /health/consensus} (one thread per
+   * node, so a slow node does not thin out the others' samples): which term it leads, if any. A
+   * leader lives at least a heartbeat, so two leaders of one term are caught here even when the
+   * test's own look-ups fall between them.
+   */
+  private static void pollLeaderHistory(String id) {
+    NodeClient quick = new NodeClient(null, Duration.ofMillis(500));
+    while (!Thread.currentThread().isInterrupted()) {
+      try {
+        NodeClient.Answer a = quick.get(NODES.get(id), "/health/consensus");
+        historyPolls.incrementAndGet();
+        if (a.ok() && a.json().path("role").asText().equals("leader")) {
+          historyLeaderSamples.incrementAndGet();
+          leadersByTerm.computeIfAbsent(a.json().path("term").asLong(), t -> ConcurrentHashMap.newKeySet()).add(id);
+        }
+      } catch (IOException | RuntimeException e) {
+        // down or restarting: nothing to record
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  /** Stops the pollers and checks their history: never two leaders in one term (Raft §5.2, Election Safety). */
+  private static void checkLeaderHistory() throws InterruptedException {
+    for (Thread poller : historyPollers) {
+      poller.interrupt();
+      poller.join(5_000);
+    }
+    if (!historyChecked) {
+      historyChecked = true;
+      System.out.printf("leader history: %d answers of /health/consensus from %d nodes, %d said leader, terms with a leader: %s%n",
+          historyPolls.get(), IDS.size(), historyLeaderSamples.get(), new TreeMap<>(leadersByTerm));
+    }
+    for (Map.Entry<Long, Set<String>> e : leadersByTerm.entrySet()) {
+      assertTrue(e.getValue().size() <= 1, "two leaders in term " + e.getKey() + ": " + e.getValue());
+    }
   }
 
   @AfterAll
@@ -62,9 +119,7 @@ class RaftClusterIT {
     } finally {
       launcher.killAllSeen();
     }
-    for (Map.Entry<Long, Set<String>> e : leadersByTerm.entrySet()) {
-      assertTrue(e.getValue().size() <= 1, "two leaders in term " + e.getKey() + ": " + e.getValue());
-    }
+    checkLeaderHistory();
   }
 
   /** Each node's consensus view; records leaders per term on the way. */
@@ -159,11 +214,15 @@ class RaftClusterIT {
         assertEquals(503, r.status(), shape[0] + "|" + shape[1] + ": the minority answered a linearizable read via "
             + id + ": " + r.body());
       }
+      // Taken after the refused writes, so nothing sent before the cut is still on its way.
+      Map<String, Long> minorityCommit = commitIndexes(minority);
       String majorityLeader = awaitLeader(majority, Duration.ofSeconds(20));
       assertTrue(majority.contains(majorityLeader));
       for (int i = 0; i < 5; i++) {
         putAcknowledged(majority, "during-" + shape[0] + "-" + i, "v" + i, acknowledged);
       }
+      assertEquals(minorityCommit, commitIndexes(minority), shape[0] + "|" + shape[1]
+          + ": the minority's commitIndex moved during the partition while the majority committed 5 writes");
       consensus(IDS);
       LauncherProcess.Result heal = launcher.run("heal");
       assertEquals(0, heal.exitCode(), heal.output());
@@ -238,6 +297,19 @@ class RaftClusterIT {
     for (String key : minorityWrites) {
       assertEquals(404, readLinearizable(key).status(), "a refused minority write appeared: " + key);
     }
+    checkLeaderHistory();
+    assertTrue(historyPolls.get() > 1000, "the leader history took only " + historyPolls.get() + " samples");
+    assertTrue(leadersByTerm.size() >= 4, "the history saw leaders in only " + leadersByTerm.size()
+        + " terms across 3 partitions, a kill and a restart: " + leadersByTerm);
+  }
+
+  /** Each node's commitIndex from its /health/consensus; every one of {@code ids} must answer. */
+  private static Map<String, Long> commitIndexes(List<String> ids) {
+    Map<String, JsonNode> views = consensus(ids);
+    assertEquals(Set.copyOf(ids), views.keySet(), "not every node of " + ids + " answered /health/consensus");
+    Map<String, Long> out = new TreeMap<>();
+    views.forEach((id, j) -> out.put(id, j.path("commitIndex").asLong()));
+    return out;
   }
 
   /** One node's gossip membership, by member id; empty when it does not answer. */

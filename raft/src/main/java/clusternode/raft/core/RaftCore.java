@@ -56,6 +56,11 @@ public final class RaftCore {
   private boolean appendsPending;
   private final ReadIndexQueue reads = new ReadIndexQueue();
   private SnapshotAssembler assembler;
+  /** On a leader: a majority of voters answered in the last completed check-quorum round. */
+  private boolean quorumHeardLastRound;
+  /** Counted for metrics only; they never steer the protocol. */
+  private long campaigns;
+  private long preVoteCampaigns;
 
   // Output bookkeeping.
   private final Outputs out;
@@ -145,6 +150,16 @@ public final class RaftCore {
     return new SoftState(role, leaderId, term);
   }
 
+  /** Elections this server started as a candidate (a new term each), since it was created. */
+  public long campaigns() {
+    return campaigns;
+  }
+
+  /** Pre-vote rounds this server started (no term change; §9.6 of the dissertation), since it was created. */
+  public long preVoteCampaigns() {
+    return preVoteCampaigns;
+  }
+
   /** The leader's matchIndex of a peer, or -1 if not leader or unknown peer (for tests/metrics). */
   public long matchIndexOf(String peer) {
     Progress pr = replicator.get(peer);
@@ -162,7 +177,8 @@ public final class RaftCore {
         active.add(e.getKey());
       }
     }
-    boolean quorum = role == Role.LEADER && membership.hasQuorum(active);
+    // The round in progress has just begun right after a check; the one before covers that gap.
+    boolean quorum = role == Role.LEADER && (quorumHeardLastRound || membership.hasQuorum(active));
     return new RaftStatus(selfId, role, term, leaderId, commitIndex, appliedIndex, log.lastIndex(),
         log.snapshotIndex(), membership, peers, quorum);
   }
@@ -428,6 +444,7 @@ public final class RaftCore {
         + random.nextInt(config.electionTimeoutMaxTicks() - config.electionTimeoutMinTicks() + 1);
     votes.clear();
     replicator.clear();
+    quorumHeardLastRound = false;
     transferTarget = null;
     timeoutNowSent = false;
     for (long id : reads.clear()) {
@@ -511,9 +528,11 @@ public final class RaftCore {
   private void campaign(boolean preVote, boolean transfer) {
     long voteTerm;
     if (preVote) {
+      preVoteCampaigns++;
       becomePreCandidate();
       voteTerm = term + 1;
     } else {
+      campaigns++;
       becomeCandidate();
       voteTerm = term;
     }
@@ -786,7 +805,8 @@ public final class RaftCore {
     electionElapsed++;
     if (electionElapsed >= config.electionTimeoutMinTicks()) {
       electionElapsed = 0;
-      if (config.checkQuorum() && !replicator.quorumActive(membership)) {
+      quorumHeardLastRound = replicator.quorumActive(membership);
+      if (config.checkQuorum() && !quorumHeardLastRound) {
         becomeFollower(term, null); // §6.2: we may be partitioned away; let the others elect
         return;
       }

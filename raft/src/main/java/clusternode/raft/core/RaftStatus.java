@@ -6,8 +6,8 @@ import java.util.Map;
  * A read-only picture of one server for health endpoints and dashboards ({@code /health/consensus}).
  *
  * @param peers on a leader, its view of every other member; empty otherwise
- * @param quorumActive on a leader, whether a majority of voters (itself included) answered since the
- *     last check-quorum round began; otherwise false
+ * @param quorumActive on a leader, whether a majority of voters (itself included) answered in the
+ *     current check-quorum round or the one before it (each an election timeout long); otherwise false
  */
 public record RaftStatus(
     String id,

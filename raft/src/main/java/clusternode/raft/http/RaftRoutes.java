@@ -34,7 +34,11 @@ public final class RaftRoutes extends AllDirectives {
         consensus().thenApply(Json::ok).exceptionally(Json::failure))));
   }
 
-  /** The status with the quorum as the peer monitor sees it from here. */
+  /**
+   * The status with two views of the quorum: {@code reachable}/{@code healthy} as the peer monitor
+   * sees it from here (any role), and {@code active} as Raft sees it (on the leader: a majority of
+   * voters answered within about an election timeout; false on every other server).
+   */
   public CompletionStage<Map<String, Object>> consensus() {
     return raft.status().thenCombine(monitor.report(), (status, report) -> {
       Map<String, Boolean> row = report.matrix().get(report.self());
@@ -47,6 +51,7 @@ public final class RaftRoutes extends AllDirectives {
       q.put("voters", status.voters().size());
       q.put("reachable", reachableVoters);
       q.put("healthy", reachableVoters >= quorum);
+      q.put("active", status.quorumActive());
       body.put("quorum", q);
       return body;
     });

@@ -468,6 +468,7 @@ public final class RaftServer extends AbstractBehavior<RaftServer.Command> {
    * cache). Committed entries are applied at once: a majority already holds them durably.
    */
   private Behavior<Command> drain() {
+    metrics.campaigns(core);
     while (core.hasReady()) {
       Ready rd = core.ready();
       send(rd.messagesNow());

@@ -11,6 +11,8 @@ import java.util.TreeMap;
  * What {@code GET /health/consensus} shows of this Raft server.
  *
  * @param lag for the leader: how many entries each other member is behind its last index
+ * @param quorumActive Raft's own view of the quorum: this is the leader and a majority of voters
+ *     answered it within about an election timeout (the check-quorum rounds of the core)
  */
 public record RaftStatus(
     String id,
@@ -24,7 +26,8 @@ public record RaftStatus(
     List<String> voters,
     List<String> learners,
     Map<String, Long> lag,
-    int pendingRequests) {
+    int pendingRequests,
+    boolean quorumActive) {
 
   static RaftStatus of(RaftCore core, long applied, long snapshotIndex, List<String> peers, int pending) {
     Map<String, Long> lag = new TreeMap<>();
@@ -37,7 +40,7 @@ public record RaftStatus(
     }
     return new RaftStatus(core.id(), core.role().name().toLowerCase(Locale.ROOT).replace('_', '-'), core.term(),
         core.leaderId(), core.commitIndex(), applied, core.lastIndex(), snapshotIndex, core.membership().voters(),
-        core.membership().learners(), lag, pending);
+        core.membership().learners(), lag, pending, core.status().quorumActive());
   }
 
   public boolean isLeader() {

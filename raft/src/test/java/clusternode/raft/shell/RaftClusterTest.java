@@ -83,6 +83,91 @@ class RaftClusterTest {
     cluster.nodes().values().forEach(n -> n.transport().setFaultPlan(plan));
   }
 
+  /** The one leader every server agrees on, once there is one. */
+  private static String agreedLeader() {
+    await("one leader everyone knows", 20, () -> {
+      Optional<String> l = leader(Set.copyOf(IDS));
+      return l.isPresent() && IDS.stream().allMatch(id -> l.get().equals(status(id).leader()));
+    });
+    return leader(Set.copyOf(IDS)).orElseThrow();
+  }
+
+  /** A counter's value from a server's /metrics text (0 before its first increment shows). */
+  private static long metric(String id, String name) {
+    return cluster.node(id).metrics().renderPrometheus().lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToLong(l -> (long) Double.parseDouble(l.substring(name.length() + 1).strip()))
+        .findFirst().orElse(0);
+  }
+
+  private static <T> Throwable failure(java.util.concurrent.CompletionStage<T> stage) {
+    CompletionException e = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
+        () -> stage.toCompletableFuture().join());
+    return e.getCause();
+  }
+
+  @Test
+  void transfersLeadershipToANamedFollowerAndWritesContinue() {
+    String from = agreedLeader();
+    String to = IDS.stream().filter(id -> !id.equals(from)).findFirst().orElseThrow();
+    long termBefore = status(from).term();
+    long campaignsOfTarget = metric(to, "raft_elections_started_total");
+    long winsOfTarget = metric(to, "raft_leader_elections_total");
+    long termChangesOfOld = metric(from, "raft_term_changes_total");
+    await("the leader heard from a majority (Raft's own view of the quorum)", 5, () -> status(from).quorumActive());
+    assertTrue(IDS.stream().filter(id -> !id.equals(from)).noneMatch(id -> status(id).quorumActive()),
+        "a follower has no quorum of its own");
+    assertEquals(KvResult.Status.OK, put(from, "before-transfer", "1").status());
+
+    // What POST /admin/raft/transfer-leader calls. Dissertation §3.10: the leader brings the target
+    // up to date and sends it TimeoutNow; the target campaigns at once, in a new term.
+    servers.get(from).transferLeadership(to).toCompletableFuture().join();
+    await(to + " leads", 10, () -> status(to).isLeader());
+    assertTrue(status(to).term() > termBefore, "the new leader's term " + status(to).term() + " after " + termBefore);
+    await("everyone follows " + to, 10, () -> IDS.stream().allMatch(id -> to.equals(status(id).leader())));
+
+    // Writes continue, through the old leader (it forwards now) and the new one.
+    assertEquals(KvResult.Status.OK, put(from, "after-transfer", "2").status());
+    assertArrayEquals(bytes("2"), get(to, "after-transfer", ReadConsistency.LINEARIZABLE).value());
+    assertArrayEquals(bytes("1"), get(to, "before-transfer", ReadConsistency.LINEARIZABLE).value());
+
+    // The metrics saw it: the target campaigned (no pre-vote for a transfer) and won; terms moved.
+    assertTrue(metric(to, "raft_elections_started_total") > campaignsOfTarget, "elections started on " + to);
+    assertTrue(metric(to, "raft_leader_elections_total") > winsOfTarget, "elections won by " + to);
+    assertTrue(metric(from, "raft_term_changes_total") > termChangesOfOld, "term changes seen by " + from);
+    // Elections here begin with a pre-vote round (dissertation §9.6), which some server counted.
+    assertTrue(IDS.stream().mapToLong(id -> metric(id, "raft_pre_votes_started_total")).sum() > 0, "pre-votes started");
+
+    // Bad requests change nothing: to a non-member (400), or asked of a follower (503).
+    assertTrue(failure(servers.get(to).transferLeadership("nobody")) instanceof IllegalArgumentException);
+    assertTrue(failure(servers.get(from).transferLeadership(to)) instanceof Unavailable);
+    assertTrue(status(to).isLeader());
+  }
+
+  @Test
+  void aRetriedCommandOfAClientSessionIsAppliedOnce() {
+    String leader = agreedLeader();
+    String follower = IDS.stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+    // KvRoutes passes X-Client-Id / X-Request-Seq to exactly this call.
+    byte[] first = KvOp.encode(new KvOp.Put("session-key", bytes("first")));
+    byte[] answer = servers.get(follower).command(KvStore.NAME, first, "client-7", 1).toCompletableFuture().join();
+    assertEquals(KvResult.Status.OK, KvResult.decode(answer).status());
+    // Someone else writes the key; a second application of the retry would put "first" back.
+    assertEquals(KvResult.Status.OK, put(leader, "session-key", "other").status());
+
+    byte[] retried = servers.get(leader).command(KvStore.NAME, first, "client-7", 1).toCompletableFuture().join();
+    assertArrayEquals(answer, retried, "a retry is answered with the first result, from the session");
+    assertArrayEquals(bytes("other"), get(leader, "session-key", ReadConsistency.LINEARIZABLE).value(),
+        "the retried put was applied a second time");
+    await("every server holds the same value", 10, () -> IDS.stream().allMatch(id ->
+        java.util.Arrays.equals(bytes("other"), get(id, "session-key", ReadConsistency.LOCAL).value())));
+
+    // The next sequence number of the same client is a new command and is applied.
+    byte[] next = KvOp.encode(new KvOp.Put("session-key", bytes("second")));
+    servers.get(follower).command(KvStore.NAME, next, "client-7", 2).toCompletableFuture().join();
+    assertArrayEquals(bytes("second"), get(leader, "session-key", ReadConsistency.LINEARIZABLE).value());
+  }
+
   @Test
   void electsReplicatesAndSurvivesAPartitionOfTheLeader() {
     // Raft §5.2: one leader is elected, and every server learns it.
