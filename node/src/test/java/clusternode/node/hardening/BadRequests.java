@@ -1,6 +1,8 @@
 package clusternode.node.hardening;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -394,9 +396,42 @@ final class BadRequests {
         RawHttp.request(req[0], req[1], headers, req[2] == null ? null : req[2].getBytes(StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Sends {@code raw} and returns null when the answer is what every invalid request must get (a 4xx
+   * with content-type application/json and the error shape {@code {"error": non-blank text, "status":
+   * the HTTP status}}), else what is wrong with it.
+   */
+  static String refusalProblem(RawHttp http, byte[] raw) {
+    RawHttp.Response r;
+    try {
+      r = http.send(raw);
+    } catch (IOException e) {
+      return "no answer: " + e;
+    }
+    String body = r.text();
+    String shortBody = body.length() <= 300 ? body : body.substring(0, 300) + "...(" + body.length() + " chars)";
+    if (r.status() < 400 || r.status() > 499) {
+      return "status " + r.status() + ": " + shortBody;
+    }
+    String type = r.header("content-type");
+    if (type == null || !type.startsWith("application/json")) {
+      return "status " + r.status() + " with content-type " + type + ": " + shortBody;
+    }
+    try {
+      JsonNode json = SingleNode.json(r);
+      if (!json.path("error").isTextual() || json.path("error").asText().isBlank()
+          || json.path("status").asInt() != r.status()) {
+        return "status " + r.status() + " without the error shape: " + shortBody;
+      }
+    } catch (IOException e) {
+      return "status " + r.status() + " with a body that is not JSON: " + shortBody;
+    }
+    return null;
+  }
+
   // ---------------------------------------------------------------- helpers
 
-  private static <T> T pick(Random r, List<T> from) {
+  static <T> T pick(Random r, List<T> from) {
     return from.get(r.nextInt(from.size()));
   }
 
@@ -417,7 +452,7 @@ final class BadRequests {
     return b.toString().replace("%", "%25");
   }
 
-  private static String shorten(String s) {
+  static String shorten(String s) {
     return s.length() <= 160 ? s : s.substring(0, 120) + "...(" + s.length() + " chars)";
   }
 

@@ -1,5 +1,7 @@
 package clusternode.node.hardening;
 
+import static clusternode.node.hardening.BadRequests.pick;
+import static clusternode.node.hardening.BadRequests.shorten;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -79,7 +81,7 @@ class PbftHttpFuzzTest {
     int orderedReads = 0;
     long started = System.nanoTime();
     for (Attempt a : attempts) {
-      String problem = check(a);
+      String problem = BadRequests.refusalProblem(pbft.http.get(FUZZED), a.raw());
       JsonNode status = pbft.status(FUZZED);
       long after = status.path("lastExecuted").asLong();
       // PBFT orders linearizable reads: a GET of a well-formed key that is not there (a 404, which
@@ -154,35 +156,6 @@ class PbftHttpFuzzTest {
     return new Attempt(seed, description, RawHttp.request(method, path, headers, body.getBytes(StandardCharsets.UTF_8)));
   }
 
-  /** Null when the answer is a 4xx JSON error, else what is wrong with it. */
-  private static String check(Attempt a) {
-    RawHttp.Response r;
-    try {
-      r = pbft.http.get(FUZZED).send(a.raw());
-    } catch (IOException e) {
-      return "no answer: " + e;
-    }
-    String body = r.text();
-    String shortBody = shorten(body);
-    if (r.status() < 400 || r.status() > 499) {
-      return "status " + r.status() + ": " + shortBody;
-    }
-    String type = r.header("content-type");
-    if (type == null || !type.startsWith("application/json")) {
-      return "status " + r.status() + " with content-type " + type + ": " + shortBody;
-    }
-    try {
-      JsonNode json = SingleNode.json(r);
-      if (!json.path("error").isTextual() || json.path("error").asText().isBlank()
-          || json.path("status").asInt() != r.status()) {
-        return "status " + r.status() + " without the error shape: " + shortBody;
-      }
-    } catch (IOException e) {
-      return "status " + r.status() + " with a body that is not JSON: " + shortBody;
-    }
-    return null;
-  }
-
   /** What an invalid request might wrongly change on any replica, read locally (nothing ordered). */
   private static Map<String, String> state() throws IOException {
     Map<String, String> s = new LinkedHashMap<>();
@@ -208,13 +181,5 @@ class PbftHttpFuzzTest {
 
   private static String quote(String s) {
     return "\"" + s + "\"";
-  }
-
-  private static <T> T pick(Random r, List<T> from) {
-    return from.get(r.nextInt(from.size()));
-  }
-
-  private static String shorten(String s) {
-    return s.length() <= 160 ? s : s.substring(0, 120) + "...(" + s.length() + " chars)";
   }
 }

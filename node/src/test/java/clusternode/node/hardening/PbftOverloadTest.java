@@ -1,29 +1,14 @@
 package clusternode.node.hardening;
 
+import static clusternode.node.hardening.KvLoad.assertJsonError;
+import static clusternode.node.hardening.KvLoad.usedHeapAfterGc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clusternode.protocols.http.Json;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import clusternode.node.hardening.KvLoad.Answer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,21 +28,6 @@ class PbftOverloadTest {
 
   @TempDir Path dir;
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-  private record Answer(int status, String body) {}
-
-  private Answer put(int port, String key, String value) {
-    try {
-      HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/kv/" + key))
-          .timeout(Duration.ofSeconds(30)).PUT(HttpRequest.BodyPublishers.ofString(value)).build(),
-          HttpResponse.BodyHandlers.ofString());
-      return new Answer(r.statusCode(), r.body());
-    } catch (IOException | InterruptedException e) {
-      throw new AssertionError("PUT " + key + ": " + e, e);
-    }
-  }
-
   @Test
   void thePrimaryRefusesTheExcessWith429AndEveryReplicaAppliesExactlyWhatItAccepted() throws Exception {
     try (PbftDeployment pbft = PbftDeployment.start(dir, 1, """
@@ -65,48 +35,17 @@ class PbftOverloadTest {
         cluster-node.pbft.max-waiting-requests = %d
         cluster-node.http.max-in-flight-requests = 1000
         """.formatted(CLIENT_SESSIONS, MAX_WAITING))) {
-      MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-      long heapBefore = usedHeapAfterGc(memory);
-      AtomicBoolean stop = new AtomicBoolean();
-      AtomicLong maxPending = new AtomicLong();
-      AtomicLong maxHeap = new AtomicLong();
-      Thread watcher = new Thread(() -> {
-        while (!stop.get()) {
-          try {
-            maxPending.accumulateAndGet(pbft.status(0).path("pendingRequests").asLong(), Math::max);
-            maxHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-            Thread.sleep(2);
-          } catch (IOException | AssertionError e) {
-            maxPending.set(Long.MAX_VALUE); // an unreadable status is a failure too
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "pending-watcher");
-      watcher.start();
-      int port = pbft.httpPortBase;
-      Map<String, Answer> answers = new ConcurrentHashMap<>();
-      ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
-      try {
-        List<Future<?>> clients = new ArrayList<>();
-        for (int c = 0; c < CLIENTS; c++) {
-          int id = c;
-          clients.add(pool.submit(() -> {
-            for (int i = 0; i < WRITES_PER_CLIENT; i++) {
-              String key = "c" + id + "-" + i;
-              answers.put(key, put(port, key, "v-" + key));
-            }
-          }));
-        }
-        for (Future<?> f : clients) {
-          f.get(180, TimeUnit.SECONDS);
-        }
-      } finally {
-        stop.set(true);
-        watcher.join(10_000);
-        pool.shutdownNow();
+      long heapBefore = usedHeapAfterGc();
+      Map<String, Answer> answers;
+      long maxPending;
+      long maxHeap;
+      try (Peak pending = new Peak("pending", () -> pbft.status(0).path("pendingRequests").asLong());
+          Peak heap = new Peak("heap", KvLoad::usedHeap)) {
+        answers = KvLoad.writeConcurrently(pbft.httpPortBase, CLIENTS, WRITES_PER_CLIENT, Duration.ofSeconds(180));
+        maxPending = pending.stop();
+        maxHeap = heap.stop();
       }
-      assertTrue(maxPending.get() <= CLIENT_SESSIONS, "the primary's pendingRequests reached " + maxPending.get());
+      assertTrue(maxPending <= CLIENT_SESSIONS, "the primary's pendingRequests reached " + maxPending);
       pbft.awaitSameLastExecuted();
       int accepted = 0;
       int refused = 0;
@@ -129,10 +68,10 @@ class PbftOverloadTest {
           }
         }
       }
-      long heapAfter = usedHeapAfterGc(memory);
+      long heapAfter = usedHeapAfterGc();
       System.out.printf("pbft overload: %d clients, %d accepted, %d refused with 429, pending max %d; "
           + "heap used %d MiB before, %d MiB peak, %d MiB after (after full GCs)%n", CLIENTS, accepted, refused,
-          maxPending.get(), heapBefore >> 20, maxHeap.get() >> 20, heapAfter >> 20);
+          maxPending, heapBefore >> 20, maxHeap >> 20, heapAfter >> 20);
       assertEquals(CLIENTS * WRITES_PER_CLIENT, accepted + refused);
       assertTrue(accepted > 0 && refused > 0, accepted + " accepted, " + refused + " refused");
       assertEquals(0, pbft.status(0).path("pendingRequests").asLong(), "nothing left waiting");
@@ -143,22 +82,5 @@ class PbftOverloadTest {
         assertEquals("ok", SingleNode.json(health).path("status").asText(), health.text());
       }
     }
-  }
-
-  /** Heap in use after a full collection (System.gc is honoured by the default collector). */
-  private static long usedHeapAfterGc(MemoryMXBean memory) {
-    memory.gc();
-    return memory.getHeapMemoryUsage().getUsed();
-  }
-
-  private static void assertJsonError(Answer a, int... allowed) throws IOException {
-    boolean ok = false;
-    for (int s : allowed) {
-      ok |= a.status() == s;
-    }
-    assertTrue(ok, "status " + a.status() + ": " + a.body());
-    JsonNode json = Json.MAPPER.readTree(a.body());
-    assertEquals(a.status(), json.path("status").asInt(), a.body());
-    assertTrue(json.path("error").asText().length() > 10, a.body());
   }
 }
