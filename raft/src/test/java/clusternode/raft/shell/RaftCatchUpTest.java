@@ -61,7 +61,7 @@ class RaftCatchUpTest {
   }
 
   private static RaftStatus status(String id) {
-    return servers.get(id).status().toCompletableFuture().join();
+    return new RaftClients(servers).status(id);
   }
 
   private static byte[] value(int i) {

@@ -16,7 +16,6 @@ import clusternode.protocols.transport.FaultPlan;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.Test;
 class RaftClusterTest {
   private static final List<String> IDS = List.of("n1", "n2", "n3");
   private static final Map<String, RaftReplicated> servers = new ConcurrentHashMap<>();
+  private static final RaftClients clients = new RaftClients(servers);
   private static LoopbackCluster cluster;
 
   @BeforeAll
@@ -56,27 +56,23 @@ class RaftClusterTest {
   }
 
   private static RaftStatus status(String id) {
-    return servers.get(id).status().toCompletableFuture().join();
-  }
-
-  private static Optional<String> leader(Set<String> among) {
-    List<String> leaders = among.stream().filter(id -> status(id).isLeader()).toList();
-    return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+    return clients.status(id);
   }
 
   private static KvResult put(String via, String key, String value) {
-    byte[] r = servers.get(via).command(KvStore.NAME, KvOp.encode(new KvOp.Put(key, bytes(value))))
-        .toCompletableFuture().join();
-    return KvResult.decode(r);
+    return clients.put(via, key, value);
   }
 
   private static KvResult get(String via, String key, ReadConsistency consistency) {
-    return KvResult.decode(servers.get(via).query(KvStore.NAME, KvOp.encode(new KvOp.Get(key)), consistency)
-        .toCompletableFuture().join());
+    return clients.get(via, key, consistency);
   }
 
   private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return RaftClients.bytes(s);
+  }
+
+  private static Optional<String> leader(Set<String> among) {
+    return clients.leader(among);
   }
 
   private static void setPlan(FaultPlan plan) {

@@ -7,15 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import clusternode.protocols.kv.KvOp;
 import clusternode.protocols.kv.KvResult;
-import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.statemachine.Replicated.ReadConsistency;
 import clusternode.protocols.testing.LoopbackCluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +33,7 @@ class RaftMembershipTest {
   private static final List<String> FIRST_VOTERS = IDS.subList(0, 3);
   private static final String JOINER = "m4";
   private static final Map<String, RaftReplicated> servers = new ConcurrentHashMap<>();
+  private static final RaftClients clients = new RaftClients(servers);
   private static LoopbackCluster cluster;
 
   @BeforeAll
@@ -58,26 +56,23 @@ class RaftMembershipTest {
   }
 
   private static RaftStatus status(String id) {
-    return servers.get(id).status().toCompletableFuture().join();
-  }
-
-  private static Optional<String> leader(List<String> among) {
-    List<String> leaders = among.stream().filter(id -> status(id).isLeader()).toList();
-    return leaders.size() == 1 ? Optional.of(leaders.get(0)) : Optional.empty();
+    return clients.status(id);
   }
 
   private static KvResult put(String via, String key, String value) {
-    return KvResult.decode(servers.get(via).command(KvStore.NAME, KvOp.encode(new KvOp.Put(key, bytes(value))))
-        .toCompletableFuture().join());
+    return clients.put(via, key, value);
   }
 
   private static KvResult get(String via, String key, ReadConsistency consistency) {
-    return KvResult.decode(servers.get(via).query(KvStore.NAME, KvOp.encode(new KvOp.Get(key)), consistency)
-        .toCompletableFuture().join());
+    return clients.get(via, key, consistency);
   }
 
   private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return RaftClients.bytes(s);
+  }
+
+  private static Optional<String> leader(List<String> among) {
+    return clients.leader(among);
   }
 
   @Test
