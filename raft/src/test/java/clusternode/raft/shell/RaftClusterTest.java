@@ -55,25 +55,6 @@ class RaftClusterTest {
     cluster.close();
   }
 
-  private static RaftStatus status(String id) {
-    return clients.status(id);
-  }
-
-  private static KvResult put(String via, String key, String value) {
-    return clients.put(via, key, value);
-  }
-
-  private static KvResult get(String via, String key, ReadConsistency consistency) {
-    return clients.get(via, key, consistency);
-  }
-
-  private static byte[] bytes(String s) {
-    return RaftClients.bytes(s);
-  }
-
-  private static Optional<String> leader(Set<String> among) {
-    return clients.leader(among);
-  }
 
   private static void setPlan(FaultPlan plan) {
     cluster.nodes().values().forEach(n -> n.transport().setFaultPlan(plan));
@@ -82,10 +63,10 @@ class RaftClusterTest {
   /** The one leader every server agrees on, once there is one. */
   private static String agreedLeader() {
     await("one leader everyone knows", 20, () -> {
-      Optional<String> l = leader(Set.copyOf(IDS));
-      return l.isPresent() && IDS.stream().allMatch(id -> l.get().equals(status(id).leader()));
+      Optional<String> l = clients.leader(Set.copyOf(IDS));
+      return l.isPresent() && IDS.stream().allMatch(id -> l.get().equals(clients.status(id).leader()));
     });
-    return leader(Set.copyOf(IDS)).orElseThrow();
+    return clients.leader(Set.copyOf(IDS)).orElseThrow();
   }
 
   /** A counter's value from a server's /metrics text (0 before its first increment shows). */
@@ -106,26 +87,26 @@ class RaftClusterTest {
   void transfersLeadershipToANamedFollowerAndWritesContinue() {
     String from = agreedLeader();
     String to = IDS.stream().filter(id -> !id.equals(from)).findFirst().orElseThrow();
-    long termBefore = status(from).term();
+    long termBefore = clients.status(from).term();
     long campaignsOfTarget = metric(to, "raft_elections_started_total");
     long winsOfTarget = metric(to, "raft_leader_elections_total");
     long termChangesOfOld = metric(from, "raft_term_changes_total");
-    await("the leader heard from a majority (Raft's own view of the quorum)", 5, () -> status(from).quorumActive());
-    assertTrue(IDS.stream().filter(id -> !id.equals(from)).noneMatch(id -> status(id).quorumActive()),
+    await("the leader heard from a majority (Raft's own view of the quorum)", 5, () -> clients.status(from).quorumActive());
+    assertTrue(IDS.stream().filter(id -> !id.equals(from)).noneMatch(id -> clients.status(id).quorumActive()),
         "a follower has no quorum of its own");
-    assertEquals(KvResult.Status.OK, put(from, "before-transfer", "1").status());
+    assertEquals(KvResult.Status.OK, clients.put(from, "before-transfer", "1").status());
 
     // What POST /admin/raft/transfer-leader calls. Dissertation §3.10: the leader brings the target
     // up to date and sends it TimeoutNow; the target campaigns at once, in a new term.
     servers.get(from).transferLeadership(to).toCompletableFuture().join();
-    await(to + " leads", 10, () -> status(to).isLeader());
-    assertTrue(status(to).term() > termBefore, "the new leader's term " + status(to).term() + " after " + termBefore);
-    await("everyone follows " + to, 10, () -> IDS.stream().allMatch(id -> to.equals(status(id).leader())));
+    await(to + " leads", 10, () -> clients.status(to).isLeader());
+    assertTrue(clients.status(to).term() > termBefore, "the new leader's term " + clients.status(to).term() + " after " + termBefore);
+    await("everyone follows " + to, 10, () -> IDS.stream().allMatch(id -> to.equals(clients.status(id).leader())));
 
     // Writes continue, through the old leader (it forwards now) and the new one.
-    assertEquals(KvResult.Status.OK, put(from, "after-transfer", "2").status());
-    assertArrayEquals(bytes("2"), get(to, "after-transfer", ReadConsistency.LINEARIZABLE).value());
-    assertArrayEquals(bytes("1"), get(to, "before-transfer", ReadConsistency.LINEARIZABLE).value());
+    assertEquals(KvResult.Status.OK, clients.put(from, "after-transfer", "2").status());
+    assertArrayEquals(RaftClients.bytes("2"), clients.get(to, "after-transfer", ReadConsistency.LINEARIZABLE).value());
+    assertArrayEquals(RaftClients.bytes("1"), clients.get(to, "before-transfer", ReadConsistency.LINEARIZABLE).value());
 
     // The metrics saw it: the target campaigned (no pre-vote for a transfer) and won; terms moved.
     assertTrue(metric(to, "raft_elections_started_total") > campaignsOfTarget, "elections started on " + to);
@@ -137,7 +118,7 @@ class RaftClusterTest {
     // Bad requests change nothing: to a non-member (400), or asked of a follower (503).
     assertTrue(failure(servers.get(to).transferLeadership("nobody")) instanceof IllegalArgumentException);
     assertTrue(failure(servers.get(from).transferLeadership(to)) instanceof Unavailable);
-    assertTrue(status(to).isLeader());
+    assertTrue(clients.status(to).isLeader());
   }
 
   @Test
@@ -145,64 +126,64 @@ class RaftClusterTest {
     String leader = agreedLeader();
     String follower = IDS.stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
     // KvRoutes passes X-Client-Id / X-Request-Seq to exactly this call.
-    byte[] first = KvOp.encode(new KvOp.Put("session-key", bytes("first")));
+    byte[] first = KvOp.encode(new KvOp.Put("session-key", RaftClients.bytes("first")));
     byte[] answer = servers.get(follower).command(KvStore.NAME, first, "client-7", 1).toCompletableFuture().join();
     assertEquals(KvResult.Status.OK, KvResult.decode(answer).status());
     // Someone else writes the key; a second application of the retry would put "first" back.
-    assertEquals(KvResult.Status.OK, put(leader, "session-key", "other").status());
+    assertEquals(KvResult.Status.OK, clients.put(leader, "session-key", "other").status());
 
     byte[] retried = servers.get(leader).command(KvStore.NAME, first, "client-7", 1).toCompletableFuture().join();
     assertArrayEquals(answer, retried, "a retry is answered with the first result, from the session");
-    assertArrayEquals(bytes("other"), get(leader, "session-key", ReadConsistency.LINEARIZABLE).value(),
+    assertArrayEquals(RaftClients.bytes("other"), clients.get(leader, "session-key", ReadConsistency.LINEARIZABLE).value(),
         "the retried put was applied a second time");
     await("every server holds the same value", 10, () -> IDS.stream().allMatch(id ->
-        java.util.Arrays.equals(bytes("other"), get(id, "session-key", ReadConsistency.LOCAL).value())));
+        java.util.Arrays.equals(RaftClients.bytes("other"), clients.get(id, "session-key", ReadConsistency.LOCAL).value())));
 
     // The next sequence number of the same client is a new command and is applied.
-    byte[] next = KvOp.encode(new KvOp.Put("session-key", bytes("second")));
+    byte[] next = KvOp.encode(new KvOp.Put("session-key", RaftClients.bytes("second")));
     servers.get(follower).command(KvStore.NAME, next, "client-7", 2).toCompletableFuture().join();
-    assertArrayEquals(bytes("second"), get(leader, "session-key", ReadConsistency.LINEARIZABLE).value());
+    assertArrayEquals(RaftClients.bytes("second"), clients.get(leader, "session-key", ReadConsistency.LINEARIZABLE).value());
   }
 
   @Test
   void electsReplicatesAndSurvivesAPartitionOfTheLeader() {
     // Raft §5.2: one leader is elected, and every server learns it.
-    await("a leader", 20, () -> leader(Set.copyOf(IDS)).isPresent());
-    String first = leader(Set.copyOf(IDS)).orElseThrow();
-    await("all know the leader", 10, () -> IDS.stream().allMatch(id -> first.equals(status(id).leader())));
+    await("a leader", 20, () -> clients.leader(Set.copyOf(IDS)).isPresent());
+    String first = clients.leader(Set.copyOf(IDS)).orElseThrow();
+    await("all know the leader", 10, () -> IDS.stream().allMatch(id -> first.equals(clients.status(id).leader())));
 
     // Raft §5.3: a write through any server (followers forward) is applied everywhere.
     String follower = IDS.stream().filter(id -> !id.equals(first)).findFirst().orElseThrow();
-    assertEquals(KvResult.Status.OK, put(follower, "a", "1").status());
-    assertArrayEquals(bytes("1"), get(first, "a", ReadConsistency.LINEARIZABLE).value());
+    assertEquals(KvResult.Status.OK, clients.put(follower, "a", "1").status());
+    assertArrayEquals(RaftClients.bytes("1"), clients.get(first, "a", ReadConsistency.LINEARIZABLE).value());
     await("replicated to every server", 10, () -> IDS.stream()
-        .allMatch(id -> get(id, "a", ReadConsistency.LOCAL).status() == KvResult.Status.OK));
+        .allMatch(id -> clients.get(id, "a", ReadConsistency.LOCAL).status() == KvResult.Status.OK));
 
     // Partition the leader away: it cannot commit, nor answer a linearizable read (§5.4, §6.4).
     List<String> majority = IDS.stream().filter(id -> !id.equals(first)).toList();
-    long firstTerm = status(first).term();
+    long firstTerm = clients.status(first).term();
     setPlan(FaultPlan.partitioned(List.of(Set.of(first), Set.copyOf(majority))));
     CompletionException refused = org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-        () -> put(first, "b", "minority"));
+        () -> clients.put(first, "b", "minority"));
     assertTrue(refused.getCause() instanceof Unavailable, refused.toString());
     org.junit.jupiter.api.Assertions.assertThrows(CompletionException.class,
-        () -> get(first, "a", ReadConsistency.LINEARIZABLE));
+        () -> clients.get(first, "a", ReadConsistency.LINEARIZABLE));
 
-    await("the majority elects a new leader", 20, () -> leader(Set.copyOf(majority)).isPresent());
-    String second = leader(Set.copyOf(majority)).orElseThrow();
+    await("the majority elects a new leader", 20, () -> clients.leader(Set.copyOf(majority)).isPresent());
+    String second = clients.leader(Set.copyOf(majority)).orElseThrow();
     assertNotEquals(first, second);
-    assertTrue(status(second).term() > firstTerm, "a new leader needs a new term (§5.2)");
-    assertEquals(KvResult.Status.OK, put(second, "c", "majority").status());
+    assertTrue(clients.status(second).term() > firstTerm, "a new leader needs a new term (§5.2)");
+    assertEquals(KvResult.Status.OK, clients.put(second, "c", "majority").status());
 
     // Heal: the old leader steps down and catches up; the minority write never appears.
     setPlan(FaultPlan.NONE);
-    await("the old leader catches up", 20, () -> get(first, "c", ReadConsistency.LOCAL).status() == KvResult.Status.OK);
+    await("the old leader catches up", 20, () -> clients.get(first, "c", ReadConsistency.LOCAL).status() == KvResult.Status.OK);
     for (String id : IDS) {
-      assertEquals(KvResult.Status.NOT_FOUND, get(id, "b", ReadConsistency.LOCAL).status(), id + " has a minority write");
+      assertEquals(KvResult.Status.NOT_FOUND, clients.get(id, "b", ReadConsistency.LOCAL).status(), id + " has a minority write");
     }
     await("one leader for everyone", 10, () -> {
-      Optional<String> l = leader(Set.copyOf(IDS));
-      return l.isPresent() && IDS.stream().allMatch(id -> l.get().equals(status(id).leader()));
+      Optional<String> l = clients.leader(Set.copyOf(IDS));
+      return l.isPresent() && IDS.stream().allMatch(id -> l.get().equals(clients.status(id).leader()));
     });
   }
 }

@@ -15,7 +15,6 @@ import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
@@ -55,65 +54,46 @@ class RaftMembershipTest {
     cluster.close();
   }
 
-  private static RaftStatus status(String id) {
-    return clients.status(id);
-  }
-
-  private static KvResult put(String via, String key, String value) {
-    return clients.put(via, key, value);
-  }
-
-  private static KvResult get(String via, String key, ReadConsistency consistency) {
-    return clients.get(via, key, consistency);
-  }
-
-  private static byte[] bytes(String s) {
-    return RaftClients.bytes(s);
-  }
-
-  private static Optional<String> leader(List<String> among) {
-    return clients.leader(among);
-  }
 
   @Test
   void aLearnerCatchesUpIsPromotedThenARemovedVoterLeavesAndWritesStillCommit() {
-    await("a leader among the first voters", 20, () -> leader(FIRST_VOTERS).isPresent());
-    String leader = leader(FIRST_VOTERS).orElseThrow();
+    await("a leader among the first voters", 20, () -> clients.leader(FIRST_VOTERS).isPresent());
+    String leader = clients.leader(FIRST_VOTERS).orElseThrow();
     for (int i = 0; i < 50; i++) {
-      assertEquals(KvResult.Status.OK, put(leader, "k" + i, "v" + i).status());
+      assertEquals(KvResult.Status.OK, clients.put(leader, "k" + i, "v" + i).status());
     }
-    assertEquals(FIRST_VOTERS, status(leader).voters());
-    assertFalse(status(JOINER).voters().contains(JOINER), "the fourth server is not a member yet");
+    assertEquals(FIRST_VOTERS, clients.status(leader).voters());
+    assertFalse(clients.status(JOINER).voters().contains(JOINER), "the fourth server is not a member yet");
 
     // Bad requests are refused and change nothing.
     CompletionException unknown = assertThrows(CompletionException.class,
         () -> servers.get(leader).changeMembership("m9", null).toCompletableFuture().join());
     assertTrue(unknown.getCause() instanceof IllegalArgumentException, unknown.toString());
-    assertEquals(FIRST_VOTERS, status(leader).voters());
+    assertEquals(FIRST_VOTERS, clients.status(leader).voters());
 
     // Joins as a learner (no vote while it catches up, §4.2.1), then the leader promotes it.
     servers.get(leader).changeMembership(JOINER, null).toCompletableFuture().join();
-    long leaderCommit = status(leader).commitIndex();
+    long leaderCommit = clients.status(leader).commitIndex();
     await(JOINER + " applies up to the leader's commit index " + leaderCommit, 20,
-        () -> status(JOINER).lastApplied() >= leaderCommit);
-    assertArrayEquals(bytes("v49"), get(JOINER, "k49", ReadConsistency.LOCAL).value());
+        () -> clients.status(JOINER).lastApplied() >= leaderCommit);
+    assertArrayEquals(RaftClients.bytes("v49"), clients.get(JOINER, "k49", ReadConsistency.LOCAL).value());
     await(JOINER + " is promoted to voter", 20, () -> {
-      RaftStatus s = status(leader);
+      RaftStatus s = clients.status(leader);
       return s.voters().contains(JOINER) && s.learners().isEmpty();
     });
-    assertEquals(4, status(leader).voters().size());
-    await("every server sees four voters", 10, () -> IDS.stream().allMatch(id -> status(id).voters().size() == 4));
-    assertEquals(KvResult.Status.OK, put(JOINER, "with-four", "4").status());
+    assertEquals(4, clients.status(leader).voters().size());
+    await("every server sees four voters", 10, () -> IDS.stream().allMatch(id -> clients.status(id).voters().size() == 4));
+    assertEquals(KvResult.Status.OK, clients.put(JOINER, "with-four", "4").status());
 
     // Remove one of the first voters (not the leader): three voters are left, and they commit.
     String removed = FIRST_VOTERS.stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
     servers.get(leader).changeMembership(null, removed).toCompletableFuture().join();
     List<String> rest = IDS.stream().filter(id -> !id.equals(removed)).toList();
-    await("the voters shrink to " + rest, 10, () -> rest.stream().allMatch(id -> status(id).voters().equals(rest)));
-    assertEquals(KvResult.Status.OK, put(leader, "after-remove", "3").status());
+    await("the voters shrink to " + rest, 10, () -> rest.stream().allMatch(id -> clients.status(id).voters().equals(rest)));
+    assertEquals(KvResult.Status.OK, clients.put(leader, "after-remove", "3").status());
     for (String id : rest) {
-      assertArrayEquals(bytes("3"), get(id, "after-remove", ReadConsistency.LINEARIZABLE).value(), id);
+      assertArrayEquals(RaftClients.bytes("3"), clients.get(id, "after-remove", ReadConsistency.LINEARIZABLE).value(), id);
     }
-    assertEquals(leader, leader(rest).orElseThrow(), "removing a follower keeps the leader");
+    assertEquals(leader, clients.leader(rest).orElseThrow(), "removing a follower keeps the leader");
   }
 }
