@@ -11,8 +11,11 @@ import java.util.Map;
 /**
  * The client side of PBFT for one node (§4.1): a fixed number of sessions ({@code NODE/0} ..),
  * each with at most one request outstanding. Requests are signed with the node's key, the ones
- * submitted since the last {@link #drainOutbox} under one signature, and sent to every replica; it completes once f+1 replicas sent the same result (at least one is correct).
- * Unanswered requests are sent again every {@code retransmitTicks}. Pure: time is ticks.
+ * submitted since the last {@link #drainOutbox} under one signature. A new request goes to the
+ * primary the client believes in, and to the local replica (free, and it starts that backup's
+ * timer); the primary's pre-prepare carries it to the others. Unanswered, it goes to every replica
+ * every {@code retransmitTicks}, so a faulty or unknown primary costs one interval (§4.1). A
+ * request completes once f+1 replicas sent the same result (at least one is correct). Pure: time is ticks.
  */
 public final class PbftClient {
   /** A finished request: {@code handle} from {@link #submit}, its client and timestamp, and the result f+1 replicas agreed on. */
@@ -26,6 +29,8 @@ public final class PbftClient {
   private final List<Outbound> outbox = new ArrayList<>();
   /** Sessions whose new request is not signed yet: {@link #drainOutbox} signs them together. */
   private final List<Session> unsigned = new ArrayList<>();
+  /** The newest view each replica's verified replies named; see {@link #believedView}. */
+  private final Map<String, Long> replicaViews = new HashMap<>();
   private long nextTimestamp;
   private long nextHandle = 1;
   private long ticks;
@@ -98,6 +103,7 @@ public final class PbftClient {
       rejectedReplies++;
       return null;
     }
+    sawView(r.from(), r.view());
     return count(s, r.from(), r.result());
   }
 
@@ -121,6 +127,7 @@ public final class PbftClient {
       rejectedReplies++;
       return List.of();
     }
+    sawView(r.from(), r.view());
     List<Completed> done = new ArrayList<>();
     for (PbftMessage.Replies.Entry e : r.entries()) {
       Session s = find(e.client());
@@ -151,11 +158,28 @@ public final class PbftClient {
     return done;
   }
 
+  private void sawView(String replica, long view) {
+    replicaViews.merge(replica, view, Math::max);
+  }
+
+  /**
+   * The highest view that at least f+1 replicas have named in their replies: one of them is
+   * correct and has reached it, so f liars cannot steer requests to a primary of a view nobody is in.
+   */
+  long believedView() {
+    List<Long> views = new ArrayList<>(replicaViews.values());
+    if (views.size() < config.f() + 1) {
+      return 0;
+    }
+    views.sort(java.util.Comparator.reverseOrder());
+    return views.get(config.f());
+  }
+
   public void tick() {
     ticks++;
     for (Session s : sessions) {
       if (s.current != null && s.current.signature() != null && ticks - s.sentAtTick >= retransmitTicks) {
-        send(s);
+        send(s, config.replicas());
       }
     }
   }
@@ -180,7 +204,7 @@ public final class PbftClient {
     for (int i = 0; i < signed.size(); i++) {
       Session s = unsigned.get(i);
       s.current = signed.get(i);
-      send(s);
+      send(s, firstRecipients());
     }
     unsigned.clear();
   }
@@ -211,9 +235,15 @@ public final class PbftClient {
     return node;
   }
 
-  private void send(Session s) {
+  /** The believed primary and the local replica (one message when they are the same). */
+  private List<String> firstRecipients() {
+    String primary = config.primary(believedView());
+    return primary.equals(node) ? List.of(node) : List.of(primary, node);
+  }
+
+  private void send(Session s, List<String> replicas) {
     s.sentAtTick = ticks;
-    for (String replica : config.replicas()) {
+    for (String replica : replicas) {
       outbox.add(new Outbound(replica, s.current));
     }
   }

@@ -23,6 +23,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -64,6 +65,8 @@ public final class PbftCore {
 
   private long lowWater;
   private long lastExecuted;
+  /** {@link #lastExecuted} at the previous status duty: unchanged with work waiting means stuck. */
+  private long lastExecutedAtStatus = -1;
   private long nextSeq = 1;
   private final TreeMap<Long, Slot> slots = new TreeMap<>();
   private final TreeMap<Long, OwnCheckpoint> ownCheckpoints = new TreeMap<>();
@@ -365,6 +368,15 @@ public final class PbftCore {
       }
       return;
     }
+    awaitExecution(r);
+  }
+
+  /**
+   * Waits for {@code r} (already valid and not yet answered) to execute: the view change timer runs
+   * while anything waits (§4.4). A backup also waits for the requests of the pre-prepares it
+   * accepts, since clients send new requests to the primary only.
+   */
+  private void awaitExecution(Request r) {
     Request current = pending.get(r.from());
     if (current != null && current.timestamp() >= r.timestamp()) {
       return;
@@ -432,12 +444,15 @@ public final class PbftCore {
       reject("out-of-window");
       return;
     }
+    Slot s = slots.get(pp.seq());
+    if (s != null && s.prePrepare != null && !PbftRules.stripped(s.prePrepare) && resent(s.prePrepare, pp)) {
+      return; // a retransmission of the pre-prepare we accepted: its checks were passed already
+    }
     String bad = PbftRules.checkPrePrepare(pp, config, crypto, this::requestValid);
     if (bad != null) {
       reject(bad.startsWith("bad-") ? bad : "bad-pre-prepare");
       return;
     }
-    Slot s = slots.get(pp.seq());
     if (s != null && s.prePrepare != null && s.prePrepare.view() == view) {
       if (!s.prePrepare.digest().equals(pp.digest())) {
         reject("conflicting-pre-prepare");
@@ -460,6 +475,10 @@ public final class PbftCore {
     records.add(new PrePrepared(pp));
     for (Request r : pp.batch()) {
       assigned.add(r.key());
+      LastReply last = lastReplies.get(r.from());
+      if (!pp.from().equals(self) && (last == null || r.timestamp() > last.timestamp())) {
+        awaitExecution(r);
+      }
     }
     if (!pp.from().equals(self)) {
       s.myPrepare = sign(new Prepare(self, pp.view(), pp.seq(), pp.digest(), null));
@@ -474,6 +493,10 @@ public final class PbftCore {
   }
 
   private void onPrepare(Prepare p) {
+    Slot known = slots.get(p.seq());
+    if (known != null && resent(known.prepares.get(p.from()), p)) {
+      return;
+    }
     if (!checkAgreementMessage(p, p.view(), p.seq())) {
       return;
     }
@@ -487,12 +510,25 @@ public final class PbftCore {
   }
 
   private void onCommit(Commit c) {
+    Slot known = slots.get(c.seq());
+    if (known != null && resent(known.commits.get(c.from()), c)) {
+      return;
+    }
     if (!checkAgreementMessage(c, c.view(), c.seq())) {
       return;
     }
     Slot s = slot(c.seq());
     s.commits.putIfAbsent(c.from(), c);
     advance(s);
+  }
+
+  /**
+   * Whether {@code m} is the very message {@code known} (same signed bytes and signature), which
+   * was verified when it was taken: retransmissions skip the signature check, the costliest part.
+   */
+  private static boolean resent(PbftMessage known, PbftMessage m) {
+    return known != null && known.getClass() == m.getClass() && Arrays.equals(known.signature(), m.signature())
+        && Arrays.equals(known.signed(), m.signed());
   }
 
   private boolean checkAgreementMessage(PbftMessage m, long msgView, long seq) {
@@ -1154,9 +1190,13 @@ public final class PbftCore {
     for (Map.Entry<Long, OwnCheckpoint> e : ownCheckpoints.tailMap(lowWater, false).entrySet()) {
       broadcast(sign(new Checkpoint(self, e.getKey(), e.getValue().digest(), null)));
     }
-    boolean behind = !pending.isEmpty() || transfer != null || !active
-        || (!slots.isEmpty() && slots.lastKey() > lastExecuted);
-    if (behind) {
+    boolean work = !pending.isEmpty() || (!slots.isEmpty() && slots.lastKey() > lastExecuted);
+    // Ask only when stuck: peers answer a Status with every slot above our last executed, so
+    // asking while execution advances would resend the whole pipeline each interval (it did:
+    // 1.7 pre-prepares per batch under load). A lost message stalls execution, which asks.
+    boolean stuck = work && lastExecuted == lastExecutedAtStatus;
+    lastExecutedAtStatus = lastExecuted;
+    if (stuck || transfer != null || !active) {
       broadcast(sign(new Status(self, view, active, lastExecuted, lowWater, null)));
     }
     Slot next = slots.get(lastExecuted + 1);

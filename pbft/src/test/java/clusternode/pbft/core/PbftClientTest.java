@@ -18,8 +18,16 @@ class PbftClientTest {
   private final PbftClient client = new PbftClient("n1", config, SimCrypto.of(secrets, "n1"), 30, 0);
 
   private Replies replies(String replica, String node, List<Replies.Entry> entries) {
-    Replies unsigned = new Replies(replica, 0, node, entries, null);
-    return new Replies(replica, 0, node, entries, SimCrypto.of(secrets, replica).sign(unsigned.signed()));
+    return replies(replica, 0, node, entries);
+  }
+
+  private Replies replies(String replica, long view, String node, List<Replies.Entry> entries) {
+    Replies unsigned = new Replies(replica, view, node, entries, null);
+    return new Replies(replica, view, node, entries, SimCrypto.of(secrets, replica).sign(unsigned.signed()));
+  }
+
+  private static List<String> recipients(List<Outbound> sent) {
+    return sent.stream().map(Outbound::to).sorted().toList();
   }
 
   private List<Replies.Entry> entries(long first, long second, String result) {
@@ -61,5 +69,36 @@ class PbftClientTest {
     assertEquals(List.of(), client.onReplies(new Replies("n4", 0, "n1", withNull, new byte[8])));
     assertEquals(2, client.busySessions());
     assertTrue(client.onReplies(replies("n4", "n1", entries(t0, t1, "ok"))).size() == 2, "n3 and n4 agree");
+  }
+
+  @Test
+  void aNewRequestGoesToThePrimaryAndTheLocalReplicaAndARetransmissionToAll() {
+    PbftClient backupNode = new PbftClient("n3", config, SimCrypto.of(secrets, "n3"), 30, 0);
+    backupNode.submit(new byte[] {1}, false);
+    assertEquals(List.of("n1", "n3"), recipients(backupNode.drainOutbox()), "primary of view 0, and n3 itself");
+    for (int i = 0; i < 29; i++) {
+      backupNode.tick();
+    }
+    assertEquals(List.of(), backupNode.drainOutbox(), "not yet due");
+    backupNode.tick();
+    assertEquals(config.replicas(), recipients(backupNode.drainOutbox()), "unanswered: to every replica");
+
+    client.submit(new byte[] {2}, false);
+    assertEquals(List.of("n1"), recipients(client.drainOutbox()), "n1 is the primary: one message");
+  }
+
+  @Test
+  void theBelievedPrimaryFollowsTheViewThatFPlusOneRepliesName() {
+    long h0 = client.submit(new byte[] {1}, false);
+    long h1 = client.submit(new byte[] {2}, false);
+    List<Replies.Entry> first = entries(client.request(h0).timestamp(), client.request(h1).timestamp(), "ok");
+    client.drainOutbox();
+    // One replica (possibly lying) names view 9: not enough to steer requests to its primary.
+    client.onReplies(replies("n4", 9, "n1", first));
+    assertEquals(0, client.believedView());
+    client.onReplies(replies("n2", 1, "n1", first));
+    assertEquals(1, client.believedView(), "n2 and n4 are both in view 1 or later; one of them is correct");
+    client.submit(new byte[] {3}, false);
+    assertEquals(List.of("n1", "n2"), recipients(client.drainOutbox()), "the primary of view 1 is n2");
   }
 }

@@ -32,7 +32,7 @@ class RequestBundleTest {
     }
     List<Request> sent = new ArrayList<>();
     for (Outbound o : client.drainOutbox()) {
-      if (o.to().equals("n2")) {
+      if (o.to().equals(config.primary(0))) { // a new request goes to the primary (and the local replica)
         sent.add((Request) o.message());
       }
     }
