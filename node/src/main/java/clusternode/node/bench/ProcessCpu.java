@@ -56,6 +56,37 @@ final class ProcessCpu {
     }
   }
 
+  /**
+   * The CPU time of {@code pid}'s JIT compiler threads (HotSpot names them {@code C1 CompilerThre..}
+   * and {@code C2 CompilerThre..}) in microseconds: the bench warms up until they are quiet. Threads
+   * that have exited are not counted, so a later sample can be lower.
+   */
+  static long compilerMicros(long pid, long ticksPerSecond) throws IOException {
+    long ticks = 0;
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path task : (Iterable<Path>) tasks::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+        } catch (IOException gone) {
+          continue; // the thread ended between listing and reading
+        }
+        if (isCompilerThread(stat)) {
+          ticks += ticks(stat);
+        }
+      }
+    } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+      throw new IOException("/proc/" + pid + "/task: " + e.getMessage(), e);
+    }
+    return ticks * 1_000_000 / ticksPerSecond;
+  }
+
+  static boolean isCompilerThread(String stat) {
+    int open = stat.indexOf('(');
+    return open >= 0 && stat.startsWith(" Compiler", open + 3)
+        && (stat.startsWith("C1", open + 1) || stat.startsWith("C2", open + 1));
+  }
+
   /** This JVM's CPU time in microseconds, or -1 if the JVM does not report it. */
   static long ownMicros() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {

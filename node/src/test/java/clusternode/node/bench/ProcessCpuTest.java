@@ -41,6 +41,26 @@ class ProcessCpuTest {
   }
 
   @Test
+  void knowsHotSpotsCompilerThreadsByName() {
+    assertTrue(ProcessCpu.isCompilerThread(stat("C2 CompilerThre", 1, 1)));
+    assertTrue(ProcessCpu.isCompilerThread(stat("C1 CompilerThre", 1, 1)));
+    assertFalse(ProcessCpu.isCompilerThread(stat("java", 1, 1)));
+    assertFalse(ProcessCpu.isCompilerThread(stat("clusternode-akk", 1, 1)));
+    assertFalse(ProcessCpu.isCompilerThread("4242 C2 CompilerThre S 1 1"), "the name counts only as (comm)");
+  }
+
+  @Test
+  void readsThisJvmsCompilerThreadsOnLinux() throws IOException {
+    long pid = ProcessHandle.current().pid();
+    if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
+      return; // not Linux
+    }
+    long compiler = ProcessCpu.compilerMicros(pid, ProcessCpu.ticksPerSecond());
+    long all = ProcessCpu.micros(pid, ProcessCpu.ticksPerSecond());
+    assertTrue(compiler >= 0 && compiler <= all, "compiler threads " + compiler + " us of the process's " + all + " us");
+  }
+
+  @Test
   void readsThisJvmsOwnStatOnLinux() throws IOException {
     long pid = ProcessHandle.current().pid();
     if (!java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"))) {
