@@ -110,15 +110,26 @@ public final class Bench {
       long compiled = compilerMicros() - compilerBefore;
       seconds += r.seconds();
       double rate = r.perSecond();
-      boolean quiet = compilerBefore < 0
-          || compiled <= QUIET_COMPILER * r.seconds() * 1e6 * cluster.peers().size();
-      if (window >= MIN_WARMUP_WINDOWS && quiet && previousRate > 0
-          && Math.abs(rate - previousRate) <= STEADY_RATE * previousRate) {
+      double compilerShare = compilerBefore < 0 ? -1 : compiled / (r.seconds() * 1e6 * cluster.peers().size());
+      // Progress on stderr, so stdout stays the JSON line and the report.
+      System.err.printf("warm-up %d: %.0f/s, JIT compilers %s%n", window, rate,
+          compilerShare < 0 ? "unknown" : String.format("%.1f%% of the nodes' time", 100 * compilerShare));
+      if (warm(window, rate, previousRate, compilerShare)) {
         return new Warmup(seconds, true);
       }
       previousRate = rate;
     }
     return new Warmup(seconds, false);
+  }
+
+  /**
+   * Whether warm-up window {@code window} (from 1) found the cluster warm: the minimum number of
+   * windows passed, the compilers took under 2% of the nodes' time (a negative share: unknown, not
+   * required) and throughput moved less than 10% from the window before.
+   */
+  static boolean warm(int window, double rate, double previousRate, double compilerShare) {
+    return window >= MIN_WARMUP_WINDOWS && compilerShare <= QUIET_COMPILER && previousRate > 0
+        && Math.abs(rate - previousRate) <= STEADY_RATE * previousRate;
   }
 
   /** CPU microseconds of the node JVMs' JIT compiler threads so far; -1 when /proc cannot tell. */

@@ -50,6 +50,16 @@ class ProcessCpuTest {
   }
 
   @Test
+  void theBenchMeasuresOnlyOnceCompilersAreQuietAndThroughputSteady() {
+    assertTrue(Bench.warm(3, 1000, 950, 0.01));
+    assertTrue(Bench.warm(3, 1000, 950, -1), "compiler time unknown: throughput decides");
+    assertFalse(Bench.warm(2, 1000, 1000, 0), "at least three windows");
+    assertFalse(Bench.warm(5, 1000, 1000, 0.17), "compilers still busy (PBFT for 2 minutes on 2 cores)");
+    assertFalse(Bench.warm(5, 1000, 850, 0.01), "still climbing by over 10%");
+    assertFalse(Bench.warm(5, 700, 850, 0.01), "or falling");
+  }
+
+  @Test
   void readsThisJvmsCompilerThreadsOnLinux() throws IOException {
     long pid = ProcessHandle.current().pid();
     if (!java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc", Long.toString(pid), "task"))) {
