@@ -31,6 +31,7 @@ public final class PbftClient {
   private final List<Session> unsigned = new ArrayList<>();
   /** The newest view each replica's verified replies named; see {@link #believedView}. */
   private final Map<String, Long> replicaViews = new HashMap<>();
+  private long localView;
   private long nextTimestamp;
   private long nextHandle = 1;
   private long ticks;
@@ -163,16 +164,26 @@ public final class PbftClient {
   }
 
   /**
-   * The highest view that at least f+1 replicas have named in their replies: one of them is
-   * correct and has reached it, so f liars cannot steer requests to a primary of a view nobody is in.
+   * Tells the client its own node's replica's view: the shell calls it before each drain, so after
+   * a view change new requests go to the new primary before any reply names it (else each session
+   * would wait a retransmission interval). That replica is this node's own, so it is trusted.
+   */
+  public void localReplicaView(long view) {
+    localView = view;
+  }
+
+  /**
+   * The local replica's view, or a higher one that at least f+1 replicas have named in their
+   * replies: one of them is correct and has reached it, so f liars cannot steer requests to the
+   * primary of a view nobody is in.
    */
   long believedView() {
     List<Long> views = new ArrayList<>(replicaViews.values());
     if (views.size() < config.f() + 1) {
-      return 0;
+      return localView;
     }
     views.sort(java.util.Comparator.reverseOrder());
-    return views.get(config.f());
+    return Math.max(localView, views.get(config.f()));
   }
 
   public void tick() {

@@ -292,6 +292,7 @@ public final class PbftReplica extends AbstractBehavior<PbftReplica.Command> {
   private void drain() {
     for (int round = 0; round < 64; round++) {
       boolean local = false;
+      client.localReplicaView(core.view());
       for (Outbound o : client.drainOutbox()) {
         if (o.to().equals(transport.selfId())) {
           core.step(o.message());

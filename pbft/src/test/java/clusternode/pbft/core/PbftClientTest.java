@@ -101,4 +101,11 @@ class PbftClientTest {
     client.submit(new byte[] {3}, false);
     assertEquals(List.of("n1", "n2"), recipients(client.drainOutbox()), "the primary of view 1 is n2");
   }
+
+  @Test
+  void theLocalReplicasViewNamesThePrimaryBeforeAnyReplyDoes() {
+    client.localReplicaView(2);
+    client.submit(new byte[] {1}, false);
+    assertEquals(List.of("n1", "n3"), recipients(client.drainOutbox()), "n3 is the primary of view 2");
+  }
 }

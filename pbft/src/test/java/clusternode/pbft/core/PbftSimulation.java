@@ -300,6 +300,10 @@ final class PbftSimulation {
       }
     }
     for (PbftClient client : clients.values()) {
+      PbftCore local = cores.get(client.node());
+      if (local != null) {
+        client.localReplicaView(local.view()); // as the shell does
+      }
       for (Outbound o : client.drainOutbox()) {
         send(client.node(), o);
       }
