@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -88,23 +87,9 @@ class RequestBundleTest {
   void aReplicaChecksABundlesSignatureOnce() {
     PbftClient client = new PbftClient("n1", config, SimCrypto.of(secrets, "n1"), 30, 0);
     List<Request> sent = submitAndDrain(client, 10);
-    AtomicInteger checks = new AtomicInteger();
-    Crypto counting = new Crypto() {
-      private final Crypto inner = SimCrypto.of(secrets, "n2");
-
-      @Override
-      public byte[] sign(byte[] data) {
-        return inner.sign(data);
-      }
-
-      @Override
-      public boolean verify(String member, byte[] data, byte[] signature) {
-        checks.incrementAndGet();
-        return inner.verify(member, data, signature);
-      }
-    };
+    CountingCrypto counting = new CountingCrypto(SimCrypto.of(secrets, "n2"));
     assertEquals(List.of(), rejectedAfter(replica("n2", counting), sent));
-    assertEquals(1, checks.get(), "ten requests, one signature check");
+    assertEquals(1, counting.verifies(), "ten requests, one signature check");
   }
 
   @Test
