@@ -212,10 +212,11 @@ public final class PbftClient {
       return;
     }
     List<Request> signed = RequestBundle.sign(node, unsigned.stream().map(s -> s.current).toList(), crypto);
+    List<String> recipients = firstRecipients();
     for (int i = 0; i < signed.size(); i++) {
       Session s = unsigned.get(i);
       s.current = signed.get(i);
-      send(s, firstRecipients());
+      send(s, recipients);
     }
     unsigned.clear();
   }
