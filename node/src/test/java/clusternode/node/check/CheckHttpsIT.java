@@ -24,7 +24,7 @@ class CheckHttpsIT {
         "isolate-leader,kill", "--duration", "25", "--seed", "11", "--op-timeout", "5", "--config", conf.toString());
     CheckRunIT.assertValidRun(r);
     String launcher = Files.readString(r.runDir().resolve("launcher.log"));
-    assertTrue(launcher.contains("https://127.0.0.1:2823"), "the nodes did not serve HTTPS: " + launcher);
+    assertTrue(launcher.contains("https://127.0.0.1:" + TestPorts.port(28231)), "the nodes did not serve HTTPS: " + launcher);
     String history = Files.readString(r.runDir().resolve("history.jsonl"));
     assertTrue(history.contains("\"type\":\"ok\",\"process\":\"nemesis\",\"f\":\"isolate-leader\""),
         "the nemesis could not set a partition through the admin API: " + r.output());
