@@ -75,7 +75,8 @@ class DashboardBrowserIT {
     Files.createDirectories(SHOTS);
     cluster = new ItCluster(Files.createTempDirectory(Path.of("target"), "it-dashboard-"), IDS);
     Path conf = TestPorts.deployment(Path.of("src/test/resources/it-dashboard-3.conf"));
-    ItCluster.Result up = cluster.cluster(150, "--dir", cluster.dir().toString(), "up", "--config", conf.toString());
+    ItCluster.Result up = cluster.cluster(150, "--dir", cluster.dir().toString(), "up", "--config", conf.toString(),
+        "--timeout", "120");
     assertEquals(0, up.exitCode(), up.output());
     browser = startChromium();
   }

@@ -15,6 +15,13 @@ import java.util.concurrent.TimeUnit;
  * the test can make sure none outlives it.
  */
 final class LauncherProcess {
+  /**
+   * How long {@code up} may wait for health in these tests: nodes are healthy within seconds on
+   * a quiet machine, but a 2-core machine with other builds running took 35-40 s to start a JVM
+   * (twice past the launcher's default 60 s in one run). A slow start is not what these tests check.
+   */
+  static final String UP_TIMEOUT_S = "120";
+
   record Result(int exitCode, String output) {}
 
   private final Path jar = Path.of(System.getProperty("clusternode.jar", "target/clusternode.jar"));

@@ -55,7 +55,7 @@ class LedgerRaftIT {
   static void up() throws Exception {
     launcher = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "it-ledger-"), IDS);
     Path conf = TestPorts.deployment(Path.of("src/test/resources/it-ledger-3.conf"));
-    LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
+    LauncherProcess.Result up = launcher.run("up", "--config", conf.toString(), "--timeout", LauncherProcess.UP_TIMEOUT_S);
     assertEquals(0, up.exitCode(), up.output());
   }
 

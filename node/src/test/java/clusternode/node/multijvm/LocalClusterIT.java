@@ -44,7 +44,7 @@ class LocalClusterIT {
     assertEquals(0, keys.exitCode(), keys.output());
     assertTrue(Files.exists(dir.resolve("tls/n3.p12")), keys.output());
     long began = System.nanoTime();
-    LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
+    LauncherProcess.Result up = launcher.run("up", "--config", conf.toString(), "--timeout", LauncherProcess.UP_TIMEOUT_S);
     assertEquals(0, up.exitCode(), up.output());
     assertTrue(System.nanoTime() - began < TimeUnit.SECONDS.toNanos(30), "3 healthy nodes within 30 s: " + up.output());
   }

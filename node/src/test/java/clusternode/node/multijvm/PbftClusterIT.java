@@ -45,7 +45,7 @@ class PbftClusterIT {
     Path dir = Files.createTempDirectory(Path.of("target"), "it-pbft-");
     launcher = new LauncherProcess(dir, IDS);
     LauncherProcess.Result up = launcher.run("up", "--config",
-        TestPorts.deployment(Path.of("src/test/resources/it-pbft-4.conf")).toString());
+        TestPorts.deployment(Path.of("src/test/resources/it-pbft-4.conf")).toString(), "--timeout", LauncherProcess.UP_TIMEOUT_S);
     assertEquals(0, up.exitCode(), up.output());
     assertTrue(Files.exists(dir.resolve("pbft-keys.conf")), "up wrote no PBFT keys: " + up.output());
     admin = new NodeClient(Files.readString(dir.resolve("admin-token")).strip(), Duration.ofSeconds(10));

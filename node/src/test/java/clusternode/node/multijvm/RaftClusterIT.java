@@ -59,7 +59,7 @@ class RaftClusterIT {
   static void up() throws Exception {
     launcher = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "it-raft-"), IDS);
     conf = TestPorts.deployment(Path.of("src/test/resources/it-raft-5.conf"));
-    LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
+    LauncherProcess.Result up = launcher.run("up", "--config", conf.toString(), "--timeout", LauncherProcess.UP_TIMEOUT_S);
     assertEquals(0, up.exitCode(), up.output());
     for (String id : IDS) {
       Thread poller = new Thread(() -> pollLeaderHistory(id), "leader-history-" + id);
@@ -284,7 +284,7 @@ class RaftClusterIT {
     for (String id : IDS) {
       assertEquals(0, launcher.run("kill", id).exitCode());
     }
-    LauncherProcess.Result again = launcher.run("up", "--config", conf.toString());
+    LauncherProcess.Result again = launcher.run("up", "--config", conf.toString(), "--timeout", LauncherProcess.UP_TIMEOUT_S);
     assertEquals(0, again.exitCode(), again.output());
     awaitLeader(IDS, Duration.ofSeconds(30));
     Set<String> missing = new HashSet<>();
