@@ -33,6 +33,13 @@ class RaftSimulationTest {
     long reads = 0;
     long transfers = 0;
     long configChanges = 0;
+    long crashesAfterVote = 0;
+    long partitions = 0;
+    long cuts = 0;
+    long leaderCannotHear = 0;
+    long followerCannotAnswer = 0;
+    long dropped = 0;
+    long droppedByCut = 0;
     long worstLiveness = 0;
     long seeds = 0;
     for (long seed = FIRST_SEED; keepGoing(seeds, start); seed++, seeds++) {
@@ -50,6 +57,13 @@ class RaftSimulationTest {
       reads += sim.readsServed;
       transfers += sim.transfers;
       configChanges += sim.configChanges;
+      crashesAfterVote += sim.crashesAfterVote;
+      partitions += sim.partitionPlans;
+      cuts += sim.cutPlans;
+      leaderCannotHear += sim.leaderCannotHearPlans;
+      followerCannotAnswer += sim.followerCannotAnswerPlans;
+      dropped += sim.dropped;
+      droppedByCut += sim.droppedByCut;
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
@@ -58,6 +72,30 @@ class RaftSimulationTest {
             + " worst ticks to commit after heal %d)%n",
         seeds, steps, seconds, proposals, commits, crashes, snapshots, reads, transfers,
         configChanges, worstLiveness);
+    System.out.printf("raft simulation faults: crashes right after a vote %d, partitions %d, one-way cut plans %d"
+        + " (leader cannot hear %d, follower cannot answer %d), messages dropped %d (by cuts %d)%n",
+        crashesAfterVote, partitions, cuts, leaderCannotHear, followerCannotAnswer, dropped, droppedByCut);
+    if (seeds >= MIN_SEEDS) {
+      // The faults were injected and did something: a broken injector turns this red, not green.
+      // Each floor is about a quarter of what 1000 seeds give (see the printed counts).
+      atLeast("crashes", crashes, seeds * 6);
+      atLeast("crashes right after a vote", crashesAfterVote, seeds / 4);
+      atLeast("partitions", partitions, seeds);
+      atLeast("one-way cut plans", cuts, seeds / 2);
+      atLeast("leaders that cannot hear", leaderCannotHear, seeds / 20);
+      atLeast("followers that cannot answer", followerCannotAnswer, seeds / 20);
+      atLeast("messages dropped", dropped, seeds * 50);
+      atLeast("messages dropped by one-way cuts", droppedByCut, seeds * 5);
+      atLeast("snapshots installed", snapshots, seeds / 4);
+      atLeast("leadership transfers", transfers, seeds);
+      atLeast("membership changes", configChanges, seeds / 4);
+      atLeast("reads served", reads, seeds * 20);
+      atLeast("client commands applied", commits, seeds * 10);
+    }
+  }
+
+  private static void atLeast(String what, long count, long floor) {
+    assertTrue(count >= floor, what + ": " + count + " < " + floor + ": is that fault injector broken?");
   }
 
   private static boolean keepGoing(long seedsDone, long startNanos) {
