@@ -22,16 +22,85 @@ import java.util.Set;
  * faults stop, every request must complete within a bound. One seed replays one run exactly.
  */
 final class PbftSimulation {
+  /**
+   * A run's shape. {@code cuts}: one-way cuts join the network faults. {@code fabricators} and
+   * {@code colluders} are test-only Byzantine behaviours the simulation adds around a core's
+   * output (the negative controls of PbftMutationTest); they count as Byzantine replicas.
+   * A fabricator answers every request it receives at once with a signed made-up result.
+   * Colluders back every pre-prepare any of them sends with a prepare and a commit from each of
+   * them to its recipient (see {@link #collude}).
+   */
   record Options(int replicas, int clientNodes, int requestsPerClient, Map<Integer, Byzantine> byzantine,
-      double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks) {
+      double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks, boolean cuts,
+      Set<Integer> fabricators, Set<Integer> colluders) {
+    Options(int replicas, int clientNodes, int requestsPerClient, Map<Integer, Byzantine> byzantine,
+        double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks) {
+      this(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes, faultTicks,
+          livenessTicks, false, Set.of(), Set.of());
+    }
+
     Options withByzantine(Map<Integer, Byzantine> b) {
       return new Options(replicas, clientNodes, requestsPerClient, b, dropProbability, partitions, crashes, faultTicks,
-          livenessTicks);
+          livenessTicks, cuts, fabricators, colluders);
+    }
+
+    Options withCuts(boolean c) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, c, fabricators, colluders);
+    }
+
+    Options withFabricators(Set<Integer> f) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, cuts, f, colluders);
+    }
+
+    Options withColluders(Set<Integer> c) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, cuts, fabricators, c);
+    }
+  }
+
+  /** What a run injected and what it made happen: the evidence that the faults were real. */
+  static final class Stats {
+    long crashes;
+    long partitionPlans;
+    long cutPlans;
+    long primaryCannotHearPlans;
+    long backupCannotAnswerPlans;
+    long dropped;
+    long droppedByCut;
+    /** Messages Byzantine replicas sent, per mode (fabricated and collusive ones under their own names). */
+    final Map<String, Long> byzantineMessages = new java.util.TreeMap<>();
+    /** Messages honest replicas refused (bad signature, wrong view, junk, ...). */
+    long rejectedByHonest;
+    /** The tick on which the last request completed. */
+    long lastCompletionTick;
+
+    void add(Stats o) {
+      crashes += o.crashes;
+      partitionPlans += o.partitionPlans;
+      cutPlans += o.cutPlans;
+      primaryCannotHearPlans += o.primaryCannotHearPlans;
+      backupCannotAnswerPlans += o.backupCannotAnswerPlans;
+      dropped += o.dropped;
+      droppedByCut += o.droppedByCut;
+      o.byzantineMessages.forEach((k, v) -> byzantineMessages.merge(k, v, Long::sum));
+      rejectedByHonest += o.rejectedByHonest;
+      lastCompletionTick = Math.max(lastCompletionTick, o.lastCompletionTick);
+    }
+
+    @Override
+    public String toString() {
+      return "crashes " + crashes + ", partitions " + partitionPlans + ", one-way cut plans " + cutPlans
+          + " (primary cannot hear " + primaryCannotHearPlans + ", backup cannot answer " + backupCannotAnswerPlans
+          + "), dropped " + dropped + " (by cuts " + droppedByCut + "), refused by honest replicas "
+          + rejectedByHonest + ", sent by Byzantine replicas " + byzantineMessages;
     }
   }
 
   /** How a run ended: {@code violation} null when every check held. */
-  record Outcome(long seed, String violation, long steps, long ticks, long maxView, long maxStable, int transfers) {}
+  record Outcome(long seed, String violation, long steps, long ticks, long maxView, long maxStable, int transfers,
+      Stats stats) {}
 
   static final int CHECKPOINT_INTERVAL = 4;
 
@@ -97,6 +166,11 @@ final class PbftSimulation {
   private int total;
   private String crashed;
   private long crashedUntil;
+  private final Stats stats = new Stats();
+  private final Set<String> fabricators = new HashSet<>();
+  private final Set<String> colluders = new HashSet<>();
+  /** The first violation found while delivering (checked as soon as a client accepts). */
+  private String deliveryViolation;
 
   private PbftSimulation(long seed, Options options) {
     this.seed = seed;
@@ -104,6 +178,8 @@ final class PbftSimulation {
     this.random = new Random(seed);
     this.config = config(options.replicas());
     this.secrets = SimCrypto.secrets(config.replicas(), seed);
+    options.fabricators().forEach(i -> fabricators.add(config.replicas().get(i)));
+    options.colluders().forEach(i -> colluders.add(config.replicas().get(i)));
     for (int i = 0; i < config.n(); i++) {
       String id = config.replicas().get(i);
       modes.put(id, options.byzantine().getOrDefault(i, Byzantine.HONEST));
@@ -129,7 +205,7 @@ final class PbftSimulation {
     sim.cores.values().forEach(c -> sim.transfers += (int) c.stateTransfers());
     long maxView = sim.cores.values().stream().mapToLong(c -> c == null ? 0 : c.view()).max().orElse(0);
     long maxStable = sim.cores.values().stream().mapToLong(c -> c == null ? 0 : c.lowWater()).max().orElse(0);
-    return new Outcome(seed, violation, sim.steps, sim.now, maxView, maxStable, sim.transfers);
+    return new Outcome(seed, violation, sim.steps, sim.now, maxView, maxStable, sim.transfers, sim.stats);
   }
 
   private void start(String id) {
@@ -145,7 +221,11 @@ final class PbftSimulation {
   }
 
   private boolean honest(String id) {
-    return modes.get(id) == Byzantine.HONEST;
+    return modes.get(id) == Byzantine.HONEST && !fabricators.contains(id) && !colluders.contains(id);
+  }
+
+  private String modeOf(String id) {
+    return fabricators.contains(id) ? "fabricate" : colluders.contains(id) ? "collude" : modes.get(id).label();
   }
 
   private String loop() {
@@ -175,7 +255,7 @@ final class PbftSimulation {
         return violation;
       }
       if (completed == total && now > options.faultTicks()) {
-        return checkAccepted(true);
+        return checkAllAccepted();
       }
     }
     return "liveness: " + (total - completed) + " of " + total + " requests incomplete " + options.livenessTicks()
@@ -196,6 +276,10 @@ final class PbftSimulation {
         java.util.Collections.shuffle(shuffled, random);
         int cut = 1 + random.nextInt(shuffled.size() - 1);
         next = next.withPartitions(List.of(Set.copyOf(shuffled.subList(0, cut))));
+        stats.partitionPlans++;
+      }
+      if (options.cuts() && random.nextInt(2) == 0) {
+        next = next.withCuts(oneWayCuts());
       }
       plan = next;
     }
@@ -205,11 +289,59 @@ final class PbftSimulation {
         crashed = honest.get(random.nextInt(honest.size()));
         crashedUntil = now + 20 + random.nextInt(100);
         transfers += (int) cores.remove(crashed).stateTransfers();
+        stats.crashes++;
       } else if (crashed != null && now >= crashedUntil) {
         start(crashed);
         crashed = null;
       }
     }
+  }
+
+  /**
+   * One-way cuts: random links, a primary that can send but not hear (its pre-prepares still go
+   * out, no request, prepare or view change reaches it), or a backup that hears everything but
+   * cannot answer. The primary is the one of the highest view any live replica is in.
+   */
+  private Set<clusternode.protocols.transport.Link> oneWayCuts() {
+    Set<clusternode.protocols.transport.Link> cuts = new HashSet<>();
+    long view = cores.values().stream().mapToLong(PbftCore::view).max().orElse(0);
+    String primary = config.primary(view);
+    List<String> ids = config.replicas();
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        for (int i = 1 + random.nextInt(ids.size()); i > 0; i--) {
+          String a = ids.get(random.nextInt(ids.size()));
+          String b = ids.get(random.nextInt(ids.size()));
+          if (!a.equals(b)) {
+            cuts.add(new clusternode.protocols.transport.Link(a, b));
+          }
+        }
+      }
+      case 1 -> {
+        for (String other : ids) {
+          if (!other.equals(primary)) {
+            cuts.add(new clusternode.protocols.transport.Link(other, primary));
+          }
+        }
+        stats.primaryCannotHearPlans++;
+      }
+      default -> {
+        String backup = ids.get(random.nextInt(ids.size()));
+        if (backup.equals(primary)) {
+          backup = ids.get((ids.indexOf(primary) + 1) % ids.size());
+        }
+        for (String other : ids) {
+          if (!other.equals(backup)) {
+            cuts.add(new clusternode.protocols.transport.Link(backup, other));
+          }
+        }
+        stats.backupCannotAnswerPlans++;
+      }
+    }
+    if (!cuts.isEmpty()) {
+      stats.cutPlans++;
+    }
+    return cuts;
   }
 
   private void issueRequests() {
@@ -249,7 +381,13 @@ final class PbftSimulation {
         }
         for (PbftClient.Completed c : done) {
           completed++;
-          accepted.put(c.client() + "@" + c.timestamp(), c.result());
+          stats.lastCompletionTick = now;
+          String key = c.client() + "@" + c.timestamp();
+          accepted.put(key, c.result());
+          String wrong = checkAccepted(key, c.result());
+          if (wrong != null && deliveryViolation == null) {
+            deliveryViolation = wrong;
+          }
         }
         continue;
       }
@@ -257,7 +395,44 @@ final class PbftSimulation {
       if (core == null || ev.to.equals(crashed)) {
         continue;
       }
+      if (fabricators.contains(ev.to) && ev.message instanceof Request r && config.clientNode(r.from()) != null) {
+        fabricate(ev.to, core.view(), r);
+      }
       core.step(ev.message);
+    }
+  }
+
+  /** A fabricator's made-up answer, signed with its own key: no replica computed it. */
+  private void fabricate(String id, long view, Request r) {
+    byte[] made = ("FABRICATED:" + r.key()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Reply unsigned = new Reply(id, view, r.from(), r.timestamp(), made, null);
+    Reply reply = new Reply(id, view, r.from(), r.timestamp(), made, SimCrypto.of(secrets, id).sign(unsigned.signed()));
+    send(id, new Outbound(r.from(), reply));
+    stats.byzantineMessages.merge("fabricated replies", 1L, Long::sum);
+  }
+
+  /**
+   * Colluders at work: when one of them pre-prepares {@code pp} to {@code to}, every colluder
+   * sends {@code to} a signed prepare and commit for exactly that digest. With an equivocating
+   * primary that sends each backup a different batch digest, each honest replica then sees a
+   * quorum for its own batch if the colluders are f+1 (with f they are not enough).
+   */
+  private void collude(Outbound o) {
+    if (!(o.message() instanceof PbftMessage.PrePrepare pp) || !colluders.contains(pp.from())) {
+      return;
+    }
+    for (String c : colluders) {
+      if (c.equals(o.to())) {
+        continue;
+      }
+      SimCrypto crypto = SimCrypto.of(secrets, c);
+      PbftMessage.Prepare p = new PbftMessage.Prepare(c, pp.view(), pp.seq(), pp.digest(), null);
+      send(c, new Outbound(o.to(), new PbftMessage.Prepare(c, pp.view(), pp.seq(), pp.digest(),
+          crypto.sign(p.signed()))));
+      PbftMessage.Commit m = new PbftMessage.Commit(c, pp.view(), pp.seq(), pp.digest(), null);
+      send(c, new Outbound(o.to(), new PbftMessage.Commit(c, pp.view(), pp.seq(), pp.digest(),
+          crypto.sign(m.signed()))));
+      stats.byzantineMessages.merge("collusive votes", 2L, Long::sum);
     }
   }
 
@@ -273,6 +448,11 @@ final class PbftSimulation {
       Ready rd = core.ready();
       disks.get(core.id()).persist(rd);
       boolean honest = honest(core.id());
+      if (honest) {
+        stats.rejectedByHonest += rd.rejected().size();
+      } else {
+        stats.byzantineMessages.merge(modeOf(core.id()), (long) rd.messages().size(), Long::sum);
+      }
       for (Executed ex : rd.executed()) {
         if (!honest) {
           continue;
@@ -297,6 +477,7 @@ final class PbftSimulation {
       }
       for (Outbound o : rd.messages()) {
         send(core.id(), o);
+        collude(o);
       }
     }
     for (PbftClient client : clients.values()) {
@@ -308,22 +489,36 @@ final class PbftSimulation {
         send(client.node(), o);
       }
     }
-    return checkAccepted(false);
+    if (deliveryViolation != null) {
+      return deliveryViolation;
+    }
+    return checkAllAccepted();
   }
 
-  /** Every result a client accepted is the one the honest replicas computed (once one has). */
-  private String checkAccepted(boolean finalCheck) {
+  /**
+   * Every result a client accepted is the one the honest replicas computed. Checked when the client
+   * accepts it, and again after every tick. Of the f+1 matching replies a client needs, at least
+   * one comes from an honest replica, which computed the result (and was collected) before its
+   * reply was sent: so a result no honest replica has computed yet is a violation on the spot.
+   */
+  private String checkAllAccepted() {
     for (Map.Entry<String, byte[]> e : accepted.entrySet()) {
-      byte[] truth = honestResults.get(e.getKey());
-      if (truth == null) {
-        if (finalCheck && config.replicas().stream().anyMatch(this::honest)) {
-          continue;
-        }
-        continue;
+      String wrong = checkAccepted(e.getKey(), e.getValue());
+      if (wrong != null) {
+        return wrong;
       }
-      if (!Arrays.equals(truth, e.getValue())) {
-        return "client accepted a wrong result for " + e.getKey();
-      }
+    }
+    return null;
+  }
+
+  private String checkAccepted(String key, byte[] result) {
+    byte[] truth = honestResults.get(key);
+    if (truth == null) {
+      return "client accepted a result for " + key + " that no honest replica computed: "
+          + new String(result, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (!Arrays.equals(truth, result)) {
+      return "client accepted a wrong result for " + key;
     }
     return null;
   }
@@ -336,6 +531,10 @@ final class PbftSimulation {
     }
     Fate fate = plan.decide(fromNode, toNode, random);
     if (fate.isDropped()) {
+      stats.dropped++;
+      if ("cut".equals(fate.dropReason())) {
+        stats.droppedByCut++;
+      }
       return;
     }
     for (long delay : fate.delaysMs()) {
