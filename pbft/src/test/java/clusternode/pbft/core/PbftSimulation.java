@@ -28,41 +28,51 @@ final class PbftSimulation {
    * output (the negative controls of PbftMutationTest); they count as Byzantine replicas.
    * A fabricator answers every request it receives at once with a signed made-up result.
    * Colluders back every pre-prepare any of them sends with a prepare and a commit from each of
-   * them to its recipient (see {@link #collude}).
+   * them to its recipient (see {@link #collude}). {@code tornCrashes}: half the crashes happen
+   * during a Ready's fsync: a prefix of its records reaches the disk, none of its messages leave.
    */
   record Options(int replicas, int clientNodes, int requestsPerClient, Map<Integer, Byzantine> byzantine,
       double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks, boolean cuts,
-      Set<Integer> fabricators, Set<Integer> colluders) {
+      Set<Integer> fabricators, Set<Integer> colluders, boolean tornCrashes) {
     Options(int replicas, int clientNodes, int requestsPerClient, Map<Integer, Byzantine> byzantine,
         double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks) {
       this(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes, faultTicks,
-          livenessTicks, false, Set.of(), Set.of());
+          livenessTicks, false, Set.of(), Set.of(), false);
     }
 
     Options withByzantine(Map<Integer, Byzantine> b) {
       return new Options(replicas, clientNodes, requestsPerClient, b, dropProbability, partitions, crashes, faultTicks,
-          livenessTicks, cuts, fabricators, colluders);
+          livenessTicks, cuts, fabricators, colluders, tornCrashes);
     }
 
     Options withCuts(boolean c) {
       return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
-          faultTicks, livenessTicks, c, fabricators, colluders);
+          faultTicks, livenessTicks, c, fabricators, colluders, tornCrashes);
     }
 
     Options withFabricators(Set<Integer> f) {
       return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
-          faultTicks, livenessTicks, cuts, f, colluders);
+          faultTicks, livenessTicks, cuts, f, colluders, tornCrashes);
     }
 
     Options withColluders(Set<Integer> c) {
       return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
-          faultTicks, livenessTicks, cuts, fabricators, c);
+          faultTicks, livenessTicks, cuts, fabricators, c, tornCrashes);
+    }
+
+    Options withTornCrashes(boolean t) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, cuts, fabricators, colluders, t);
     }
   }
 
   /** What a run injected and what it made happen: the evidence that the faults were real. */
   static final class Stats {
     long crashes;
+    /** Crashes during an fsync, with the unsynced tail of the Ready's records lost. */
+    long tornCrashes;
+    /** Records lost that way. */
+    long tornRecords;
     long partitionPlans;
     long cutPlans;
     long primaryCannotHearPlans;
@@ -78,6 +88,8 @@ final class PbftSimulation {
 
     void add(Stats o) {
       crashes += o.crashes;
+      tornCrashes += o.tornCrashes;
+      tornRecords += o.tornRecords;
       partitionPlans += o.partitionPlans;
       cutPlans += o.cutPlans;
       primaryCannotHearPlans += o.primaryCannotHearPlans;
@@ -91,7 +103,8 @@ final class PbftSimulation {
 
     @Override
     public String toString() {
-      return "crashes " + crashes + ", partitions " + partitionPlans + ", one-way cut plans " + cutPlans
+      return "crashes " + crashes + " (" + tornCrashes + " during an fsync, " + tornRecords + " records torn off)"
+          + ", partitions " + partitionPlans + ", one-way cut plans " + cutPlans
           + " (primary cannot hear " + primaryCannotHearPlans + ", backup cannot answer " + backupCannotAnswerPlans
           + "), dropped " + dropped + " (by cuts " + droppedByCut + "), refused by honest replicas "
           + rejectedByHonest + ", sent by Byzantine replicas " + byzantineMessages;
@@ -166,6 +179,8 @@ final class PbftSimulation {
   private int total;
   private String crashed;
   private long crashedUntil;
+  /** A replica chosen to crash during its next fsync (its next Ready with records). */
+  private String tearing;
   private final Stats stats = new Stats();
   private final Set<String> fabricators = new HashSet<>();
   private final Set<String> colluders = new HashSet<>();
@@ -236,6 +251,7 @@ final class PbftSimulation {
         faults();
       } else if (now == options.faultTicks() + 1) {
         plan = FaultPlan.NONE;
+        tearing = null;
         if (crashed != null) {
           start(crashed);
           crashed = null;
@@ -284,12 +300,17 @@ final class PbftSimulation {
       plan = next;
     }
     if (options.crashes()) {
-      if (crashed == null && random.nextInt(150) == 0) {
+      if (crashed == null && tearing == null && random.nextInt(150) == 0) {
         List<String> honest = config.replicas().stream().filter(this::honest).toList();
-        crashed = honest.get(random.nextInt(honest.size()));
-        crashedUntil = now + 20 + random.nextInt(100);
-        transfers += (int) cores.remove(crashed).stateTransfers();
-        stats.crashes++;
+        String victim = honest.get(random.nextInt(honest.size()));
+        if (options.tornCrashes() && random.nextBoolean()) {
+          tearing = victim; // see collect()
+        } else {
+          crashed = victim;
+          crashedUntil = now + 20 + random.nextInt(100);
+          transfers += (int) cores.remove(crashed).stateTransfers();
+          stats.crashes++;
+        }
       } else if (crashed != null && now >= crashedUntil) {
         start(crashed);
         crashed = null;
@@ -441,11 +462,24 @@ final class PbftSimulation {
   }
 
   private String collect() {
+    String torn = null;
     for (PbftCore core : cores.values()) {
       if (core.id().equals(crashed)) {
         continue;
       }
       Ready rd = core.ready();
+      if (core.id().equals(tearing) && !rd.records().isEmpty()) {
+        // The replica dies during this Ready's fsync: a prefix of its records is on disk (the
+        // stable checkpoint only if all of them are), its messages never leave, its executions
+        // are lost with its memory.
+        int kept = random.nextInt(rd.records().size());
+        disks.get(core.id()).records.addAll(rd.records().subList(0, kept));
+        stats.tornRecords += rd.records().size() - kept;
+        stats.tornCrashes++;
+        stats.crashes++;
+        torn = core.id();
+        continue;
+      }
       disks.get(core.id()).persist(rd);
       boolean honest = honest(core.id());
       if (honest) {
@@ -479,6 +513,12 @@ final class PbftSimulation {
         send(core.id(), o);
         collude(o);
       }
+    }
+    if (torn != null) {
+      tearing = null;
+      crashed = torn;
+      crashedUntil = now + 20 + random.nextInt(100);
+      transfers += (int) cores.remove(torn).stateTransfers();
     }
     for (PbftClient client : clients.values()) {
       PbftCore local = cores.get(client.node());
