@@ -12,7 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Seeded simulations of SWIM membership and anti-entropy together, with FaultPlan's loss, delay
@@ -21,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * ticks, probe timeout 4, k = 3, suspicion 4 * max(1, log10 n) * P = 40 ticks shrinking from
  * 3 * 40 = 120 with confirmations, push-pull sync every 20 ticks; anti-entropy every 10 ticks.
  */
+// The chaos sweep takes 25-30 s on a quiet 2-core machine and 49 s at load 25 (2026-12-07).
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SwimSimulationTest {
   private static final SwimConfig CONFIG = SwimConfig.DEFAULT;
   private static final int AE_TICKS = 10;
