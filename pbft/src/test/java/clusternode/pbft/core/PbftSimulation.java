@@ -17,9 +17,11 @@ import java.util.Set;
 
 /**
  * A deterministic simulation of a PBFT cluster: n cores, a few clients, a network that loses,
- * delays, duplicates and partitions messages per {@link FaultPlan}, up to f Byzantine replicas,
- * crashes and restarts from each replica's "disk". Safety is checked after every tick; once the
- * faults stop, every request must complete within a bound. One seed replays one run exactly.
+ * delays, duplicates, partitions and cuts one way messages per {@link FaultPlan}, up to f Byzantine
+ * replicas, crashes (some during an fsync, losing the unsynced tail) and restarts from each
+ * replica's "disk". Safety is checked after every tick and every result a client accepts when it
+ * accepts it; once the faults stop, every request must complete within a bound. One seed replays
+ * one run exactly. {@link Stats} counts what was injected, so the tests can assert it happened.
  */
 final class PbftSimulation {
   /**

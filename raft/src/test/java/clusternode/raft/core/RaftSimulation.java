@@ -17,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * A deterministic simulation of a Raft cluster (in the spirit of TigerBeetle's VOPR): N cores, a
- * network driven by {@link FaultPlan} (loss, duplication, delay, partitions that change over time)
- * plus random delivery order, crashes that lose everything not yet persisted, restarts from the
+ * network driven by {@link FaultPlan} (loss, duplication, delay, partitions and one-way cuts that
+ * change over time) plus random delivery order, crashes that lose everything not yet persisted
+ * (and crashes right after a vote went out), restarts from the
  * simulated disk only, client proposals with retries, reads, compaction, leadership transfers and
  * membership changes. Safety is checked after every step; a failure names the seed and the step so
  * that {@code new RaftSimulation(seed).run(steps)} replays it exactly.
