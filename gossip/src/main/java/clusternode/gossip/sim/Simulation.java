@@ -44,7 +44,12 @@ public final class Simulation {
   public long tick;
   public long delivered;
   public long sent;
+  /** Messages the fault plan dropped, and those of them lost to one-way cuts. */
+  public long dropped;
+  public long droppedByCut;
   public long requestIds;
+  /** The keys the checks cover: {@link #KEYS}, plus any a test writes through {@link #write}. */
+  public final List<String> keys = new ArrayList<>(List.of(KEYS));
   /** Every delta written, per key, by any life of any node. */
   public final Map<String, List<Crdt<?>>> written = new LinkedHashMap<>();
   /** Per key: every write as (replica id, its sequence number in the key's version vector, delta). */
@@ -161,6 +166,12 @@ public final class Simulation {
     }
     sent++;
     Fate fate = plan.decide(from, to, random);
+    if (fate.isDropped()) {
+      dropped++;
+      if ("cut".equals(fate.dropReason())) {
+        droppedByCut++;
+      }
+    }
     for (long delay : fate.delaysMs()) {
       network.add(new InFlight(tick + delay, order++, from, to, message));
     }
@@ -226,6 +237,27 @@ public final class Simulation {
     flush(n);
   }
 
+  /**
+   * Writes the delta {@code update} makes from the current state of {@code key} (null when the
+   * node holds none) at {@code nodeId}, replicated as {@link #randomWrite} does, and records it
+   * for the checks: how a test brings its own CRDT type into the world.
+   */
+  public void write(String nodeId, String key, java.util.function.BiFunction<Crdt<?>, String, Crdt<?>> update) {
+    Node n = nodes.get(nodeId);
+    if (!keys.contains(key)) {
+      keys.add(key);
+    }
+    String replica = n.store.replicaId();
+    Versioned v = n.store.get(key);
+    Crdt<?> delta = update.apply(v == null ? null : v.data(), replica);
+    n.store.write(++requestIds, key, delta, n.swim.aliveOthers(), 1, 20);
+    written.computeIfAbsent(key, k -> new ArrayList<>()).add(delta);
+    writes.computeIfAbsent(key, k -> new ArrayList<>())
+        .add(new Write(replica, n.store.get(key).version().get(replica), delta));
+    writtenByLife.get(n.id).computeIfAbsent(key, k -> new ArrayList<>()).add(delta);
+    flush(n);
+  }
+
   public List<Node> up() {
     return nodes.values().stream().filter(Node::up).toList();
   }
@@ -256,7 +288,7 @@ public final class Simulation {
   /** Whether every live replica holds the same state of every key. */
   public boolean replicasAgree() {
     List<Node> up = up();
-    for (String key : KEYS) {
+    for (String key : keys) {
       Versioned first = up.get(0).store.get(key);
       for (Node n : up) {
         Versioned v = n.store.get(key);
@@ -279,7 +311,7 @@ public final class Simulation {
       if (n.swim.status(n.id) != MemberStatus.ALIVE) {
         throw new AssertionError(n.id + " sees itself " + n.swim.status(n.id) + "\n" + describe());
       }
-      for (String key : KEYS) {
+      for (String key : keys) {
         Versioned v = n.store.get(key);
         if (v == null) {
           continue;

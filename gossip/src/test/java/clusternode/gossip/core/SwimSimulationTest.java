@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusternode.gossip.crdt.Crdt;
 import clusternode.gossip.sim.Simulation;
 import clusternode.protocols.transport.FaultPlan;
+import clusternode.protocols.transport.Link;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongConsumer;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Seeded simulations of SWIM membership and anti-entropy together, with FaultPlan's loss, delay
@@ -20,6 +23,8 @@ import org.junit.jupiter.api.Test;
  * ticks, probe timeout 4, k = 3, suspicion 4 * max(1, log10 n) * P = 40 ticks shrinking from
  * 3 * 40 = 120 with confirmations, push-pull sync every 20 ticks; anti-entropy every 10 ticks.
  */
+// The chaos sweep takes 25-30 s on a quiet 2-core machine and 49 s at load 25 (2026-12-07).
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class SwimSimulationTest {
   private static final SwimConfig CONFIG = SwimConfig.DEFAULT;
   private static final int AE_TICKS = 10;
@@ -190,13 +195,18 @@ class SwimSimulationTest {
   }
 
   /**
-   * Chaos: partitions that come and go, loss, jitter, crashes and restarts, writes throughout.
-   * Then the faults stop and every node that is down restarts: within 600 ticks the view is full
-   * and every replica holds the same state, which includes every write of every current life.
+   * Chaos: partitions that come and go, one-way cuts (random links, a member that hears but cannot
+   * answer, one that sends but hears nothing), loss, jitter, crashes and restarts, writes
+   * throughout. Then the faults stop and every node that is down restarts: within 600 ticks the
+   * view is full and every replica holds the same state, which includes every write of every
+   * current life. The faults are counted and the counts asserted, so a broken injector fails.
    */
   @Test
   void afterChaosEverythingHealsAndConverges() {
     long[] worst = new long[1];
+    // crashes, restarts, partition plans, cut plans, hears-but-cannot-answer, sends-but-cannot-hear,
+    // dropped, dropped by cuts, suspicions raised
+    long[] faults = new long[9];
     forSeeds("chaos", 4, seed -> {
       int n = seed % 2 == 0 ? 5 : 8;
       Simulation sim = warm(seed, n);
@@ -211,15 +221,23 @@ class SwimSimulationTest {
             case 2 -> FaultPlan.NONE.withDrop(0.2).withDuplication(0.1).withDelay(1, 3);
             default -> FaultPlan.NONE;
           };
+          faults[2] += r == 1 ? 1 : 0;
+          if (sim.random.nextInt(3) == 0) {
+            sim.plan = sim.plan.withCuts(oneWayCuts(sim, shuffled.get(0), sim.random.nextInt(3), faults));
+          }
         }
         if (sim.random.nextInt(300) == 0) {
           String victim = sim.ids.get(sim.random.nextInt(n));
           if (sim.nodes.get(victim).up() && sim.up().size() > 2) {
             sim.crash(victim);
+            faults[0]++;
           }
         }
         if (sim.random.nextInt(150) == 0) {
-          sim.nodes.values().stream().filter(x -> !x.up()).findFirst().ifPresent(x -> sim.restart(x.id));
+          sim.nodes.values().stream().filter(x -> !x.up()).findFirst().ifPresent(x -> {
+            sim.restart(x.id);
+            faults[1]++;
+          });
         }
         if (i % 7 == 0) {
           sim.randomWrite();
@@ -229,6 +247,9 @@ class SwimSimulationTest {
           sim.checkInvariants();
         }
       }
+      faults[6] += sim.dropped;
+      faults[7] += sim.droppedByCut;
+      faults[8] += failedProbes(sim);
       sim.plan = FaultPlan.NONE;
       sim.nodes.values().stream().filter(x -> !x.up()).toList().forEach(x -> sim.restart(x.id));
       long t = sim.runUntil(600, () -> sim.fullAliveView() && sim.replicasAgree());
@@ -245,6 +266,40 @@ class SwimSimulationTest {
         }
       }
     });
-    System.out.printf("chaos: healed and converged within %d ticks of the last fault%n", worst[0]);
+    System.out.printf("chaos: healed and converged within %d ticks of the last fault; crashes %d, restarts %d,"
+        + " partitions %d, one-way cut plans %d (member hears but cannot answer %d, sends but cannot hear %d),"
+        + " dropped %d (by cuts %d), failed probes %d%n", worst[0], faults[0], faults[1], faults[2], faults[3],
+        faults[4], faults[5], faults[6], faults[7], faults[8]);
+    if (Long.getLong("gossip.seed") == null && SEEDS >= 50) {
+      // About a quarter of what 50 seeds give: a broken injector turns this red, not green.
+      String[] names = {"crashes", "restarts", "partitions", "one-way cut plans", "members that cannot answer",
+          "members that cannot hear", "messages dropped", "messages dropped by cuts", "failed probes"};
+      long[] floors = {SEEDS / 2, SEEDS / 2, SEEDS, SEEDS, SEEDS / 5, SEEDS / 5, SEEDS * 500L, SEEDS * 50L, SEEDS};
+      for (int i = 0; i < names.length; i++) {
+        assertTrue(faults[i] >= floors[i], names[i] + ": " + faults[i] + " < " + floors[i]
+            + ": is that fault injector broken?");
+      }
+    }
+  }
+
+  /** One-way cuts: 0 random links, 1 {@code victim} hears but cannot answer, 2 it sends but hears nothing. */
+  private static Set<Link> oneWayCuts(Simulation sim, String victim, int shape, long[] faults) {
+    Set<Link> cuts = new java.util.HashSet<>();
+    for (String other : sim.ids) {
+      if (other.equals(victim)) {
+        continue;
+      }
+      if (shape == 0 && sim.random.nextInt(3) == 0) {
+        cuts.add(sim.random.nextBoolean() ? new Link(victim, other) : new Link(other, victim));
+      } else if (shape == 1) {
+        cuts.add(new Link(victim, other));
+      } else if (shape == 2) {
+        cuts.add(new Link(other, victim));
+      }
+    }
+    faults[3] += cuts.isEmpty() ? 0 : 1;
+    faults[4] += shape == 1 ? 1 : 0;
+    faults[5] += shape == 2 ? 1 : 0;
+    return cuts;
   }
 }

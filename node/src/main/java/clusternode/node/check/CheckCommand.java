@@ -25,7 +25,7 @@ public final class CheckCommand implements Callable<Integer> {
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "mix", description = "none, partition-halves, partition-majority-ring, "
-      + "isolate-leader, kill, pause, byzantine (PBFT) or mix (default ${DEFAULT-VALUE}; on PBFT mix includes "
+      + "isolate-leader, cut-leader-out, cut-leader-in, kill, pause, byzantine (PBFT) or mix (default ${DEFAULT-VALUE}; on PBFT mix includes "
       + "byzantine); or faults taken in turn, separated by commas: kill,partition-halves")
   String nemesis;
 

@@ -262,8 +262,13 @@ public final class CheckRunner {
       results.put("violations", r.violations());
       results.put("expectedBalances", r.expectedBalances());
     }
+    if (ops.stream().noneMatch(o -> Report.isClient(o) && Event.OK.equals(o.type()))) {
+      // Nothing was acknowledged: an empty history is valid for every checker and proves nothing.
+      problems = new ArrayList<>(problems);
+      problems.add("no client operation was acknowledged: nothing to judge");
+    }
     if (verdict.equals("VALID") && !problems.isEmpty()) {
-      verdict = "UNKNOWN"; // the final state could not be read: no claim either way
+      verdict = "UNKNOWN"; // the final state could not be read, or there was nothing to check: no claim either way
     }
     double checkSeconds = (System.nanoTime() - t0) / 1e9;
     Map<String, Map<String, Map<String, Integer>>> counts = Report.counts(ops);

@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  */
 final class Nemesis {
   static final List<String> KINDS = List.of("none", "partition-halves", "partition-majority-ring", "isolate-leader",
-      "kill", "pause", "byzantine", "mix");
+      "cut-leader-out", "cut-leader-in", "kill", "pause", "byzantine", "mix");
   private static final List<String> MIXED = List.of("partition-halves", "partition-majority-ring", "isolate-leader",
       "kill", "pause");
 
@@ -179,6 +179,16 @@ final class Nemesis {
         setFaults(Map.of("partition", List.of(List.of(leader), rest)));
         heal = this::clearFaults;
       }
+      case "cut-leader-out", "cut-leader-in" -> {
+        String leader = leader().orElse(pick());
+        boolean out = fault.equals("cut-leader-out");
+        List<List<String>> cuts = leaderCuts(leader, ids, out);
+        description = (out ? "cut " + leader + " off from sending (it still hears) " : "cut " + leader
+            + " off from hearing (it still sends) ") + cuts;
+        in = begin(fault, description);
+        setFaults(Map.of("cuts", cuts));
+        heal = this::clearFaults;
+      }
       case "kill" -> {
         String victim = random.nextBoolean() ? leader().orElse(pick()) : pick();
         description = "kill -9 " + victim;
@@ -240,6 +250,21 @@ final class Nemesis {
     for (int i = 0; i < n; i++) {
       for (int k = others + 1; k < n; k++) {
         cuts.add(List.of(ring.get((i + k) % n), ring.get(i))); // from, to
+      }
+    }
+    return cuts;
+  }
+
+  /**
+   * One-way cuts around {@code leader}: with {@code out} every link from it (it hears everything,
+   * nobody hears it: a follower's view of a dead leader while it still thinks it leads); without,
+   * every link to it (its heartbeats still go out and hold back elections, but no answer returns).
+   */
+  static List<List<String>> leaderCuts(String leader, List<String> ids, boolean out) {
+    List<List<String>> cuts = new ArrayList<>();
+    for (String other : ids) {
+      if (!other.equals(leader)) {
+        cuts.add(out ? List.of(leader, other) : List.of(other, leader)); // from, to
       }
     }
     return cuts;

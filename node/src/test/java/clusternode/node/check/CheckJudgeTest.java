@@ -111,6 +111,22 @@ class CheckJudgeTest {
     assertTrue(unread.output().contains("problem: n2: final read of x failed"), unread.output());
   }
 
+  /**
+   * Issue 16: an empty history is valid for the linearizability checker (nothing to contradict),
+   * so a run in which no client operation was acknowledged would pass. It is no verdict, exit 3.
+   */
+  @Test
+  void aRunWithNoAcknowledgedOperationIsNoVerdictNotAPass() throws IOException {
+    Judged empty = judge("register", REGISTER_CONF, Linearizability.Limits.DEFAULT, new Histories().history(),
+        List.of());
+    assertEquals(CheckRunner.EXIT_UNKNOWN, empty.exitCode(), empty.output());
+    assertTrue(empty.output().contains("problem: no client operation was acknowledged"), empty.output());
+
+    Judged failedOnly = judge("register", REGISTER_CONF, Linearizability.Limits.DEFAULT,
+        new Histories().op("c0", "write", "x", "1", null, 0, 10, Event.FAIL, null, null).history(), List.of());
+    assertEquals(CheckRunner.EXIT_UNKNOWN, failedOnly.exitCode(), failedOnly.output());
+  }
+
   @Test
   void aLedgerRunWhoseFinalStateWasNeverReadIsNoVerdict() throws IOException {
     Judged j = judge("ledger", LEDGER_CONF, Linearizability.Limits.DEFAULT, new Histories().history(), List.of());

@@ -523,12 +523,27 @@ public final class PbftCore {
   }
 
   /**
-   * Whether {@code m} is the very message {@code known} (same signed bytes and signature), which
-   * was verified when it was taken: retransmissions skip the signature check, the costliest part.
+   * Whether {@code m} is the very message {@code known} (same signed bytes and signature, and for a
+   * pre-prepare the same requests, which its signature does not cover), which was verified when it
+   * was taken: retransmissions skip the signature check, the costliest part.
    */
   private static boolean resent(PbftMessage known, PbftMessage m) {
     return known != null && known.getClass() == m.getClass() && Arrays.equals(known.signature(), m.signature())
-        && Arrays.equals(known.signed(), m.signed());
+        && Arrays.equals(known.signed(), m.signed())
+        && (!(known instanceof PrePrepare k) || sameRequests(k.batch(), ((PrePrepare) m).batch()));
+  }
+
+  private static boolean sameRequests(List<Request> a, List<Request> b) {
+    if (a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      if (!Arrays.equals(a.get(i).signed(), b.get(i).signed())
+          || !Arrays.equals(a.get(i).signature(), b.get(i).signature())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private boolean checkAgreementMessage(PbftMessage m, long msgView, long seq) {

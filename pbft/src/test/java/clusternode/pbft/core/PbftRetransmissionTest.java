@@ -72,6 +72,70 @@ class PbftRetransmissionTest {
     assertEquals(List.of(), rd.records(), "nothing new to log");
   }
 
+  /**
+   * The shortcut is for the very message only: the same signed bytes under another signature are
+   * verified again and refused, for each pre-prepare, prepare and commit n2 took.
+   */
+  @Test
+  void theSameBytesWithAnotherSignatureAreCheckedAndRefused() {
+    submitAndRun("a");
+    PbftCore n2 = cores.get("n2");
+    List<PbftMessage> taken = deliveredToN2.stream().filter(m -> m instanceof PbftMessage.PrePrepare
+        || m instanceof PbftMessage.Prepare || m instanceof PbftMessage.Commit).toList();
+    assertTrue(taken.stream().anyMatch(m -> m instanceof PbftMessage.PrePrepare)
+        && taken.stream().anyMatch(m -> m instanceof PbftMessage.Prepare)
+        && taken.stream().anyMatch(m -> m instanceof PbftMessage.Commit), "one of each kind: " + taken);
+    for (PbftMessage m : taken) {
+      int checks = n2Crypto.verifies();
+      n2.step(withSignature(m, flipped(m.signature())));
+      Ready rd = n2.ready();
+      assertEquals(checks + 1, n2Crypto.verifies(), "verified again: " + m);
+      assertEquals(List.of("bad-signature"), rd.rejected(), "refused: " + m);
+      assertEquals(List.of(), rd.records(), "nothing taken: " + m);
+    }
+    assertEquals(1, n2.lastExecuted());
+  }
+
+  /**
+   * A pre-prepare with the accepted one's header and signature (which cover the digest, not the
+   * requests) but another batch is not a retransmission: it is verified, its digest does not
+   * match its batch, and it is refused; the accepted batch stays.
+   */
+  @Test
+  void aPrePrepareWithTheSameHeaderButAnotherBatchIsCheckedAndRefused() {
+    submitAndRun("a");
+    PbftCore n2 = cores.get("n2");
+    PbftMessage.PrePrepare accepted = deliveredToN2.stream().filter(m -> m instanceof PbftMessage.PrePrepare)
+        .map(m -> (PbftMessage.PrePrepare) m).findFirst().orElseThrow();
+    Request other = new Request("n3/1", 99, false, "b".getBytes(StandardCharsets.UTF_8), null);
+    other = PbftCore.signRequest(other, SimCrypto.of(secrets, "n3"));
+    PbftMessage.PrePrepare swapped = new PbftMessage.PrePrepare(accepted.from(), accepted.view(), accepted.seq(),
+        accepted.digest(), List.of(other), accepted.nonce(), accepted.signature());
+    int checks = n2Crypto.verifies();
+    n2.step(swapped);
+    Ready rd = n2.ready();
+    assertTrue(n2Crypto.verifies() > checks, "verified, not taken for a retransmission");
+    assertEquals(List.of("bad-digest"), rd.rejected());
+    assertEquals(List.of(), rd.records());
+    assertEquals(Map.of(accepted.seq(), accepted.digest()), n2.executedDigests());
+  }
+
+  private static byte[] flipped(byte[] signature) {
+    byte[] out = signature.clone();
+    out[0] ^= 0x01;
+    return out;
+  }
+
+  private static PbftMessage withSignature(PbftMessage m, byte[] sig) {
+    if (m instanceof PbftMessage.PrePrepare pp) {
+      return new PbftMessage.PrePrepare(pp.from(), pp.view(), pp.seq(), pp.digest(), pp.batch(), pp.nonce(), sig);
+    } else if (m instanceof PbftMessage.Prepare p) {
+      return new PbftMessage.Prepare(p.from(), p.view(), p.seq(), p.digest(), sig);
+    }
+    PbftMessage.Commit c = (PbftMessage.Commit) m;
+    return new PbftMessage.Commit(c.from(), c.view(), c.seq(), c.digest(), sig);
+  }
+
   @Test
   void aReplicaAsksForWhatItLacksOnlyWhenItsExecutionStalls() {
     PbftCore n2 = cores.get("n2");

@@ -17,21 +17,105 @@ import java.util.Set;
 
 /**
  * A deterministic simulation of a PBFT cluster: n cores, a few clients, a network that loses,
- * delays, duplicates and partitions messages per {@link FaultPlan}, up to f Byzantine replicas,
- * crashes and restarts from each replica's "disk". Safety is checked after every tick; once the
- * faults stop, every request must complete within a bound. One seed replays one run exactly.
+ * delays, duplicates, partitions and cuts one way messages per {@link FaultPlan}, up to f Byzantine
+ * replicas, crashes (some during an fsync, losing the unsynced tail) and restarts from each
+ * replica's "disk". Safety is checked after every tick and every result a client accepts when it
+ * accepts it; once the faults stop, every request must complete within a bound. One seed replays
+ * one run exactly. {@link Stats} counts what was injected, so the tests can assert it happened.
  */
 final class PbftSimulation {
+  /**
+   * A run's shape. {@code cuts}: one-way cuts join the network faults. {@code fabricators} and
+   * {@code colluders} are test-only Byzantine behaviours the simulation adds around a core's
+   * output (the negative controls of PbftMutationTest); they count as Byzantine replicas.
+   * A fabricator answers every request it receives at once with a signed made-up result.
+   * Colluders back every pre-prepare any of them sends with a prepare and a commit from each of
+   * them to its recipient (see {@link #collude}). {@code tornCrashes}: half the crashes happen
+   * during a Ready's fsync: a prefix of its records reaches the disk, none of its messages leave.
+   */
   record Options(int replicas, int clientNodes, int requestsPerClient, Map<Integer, Byzantine> byzantine,
-      double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks) {
+      double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks, boolean cuts,
+      Set<Integer> fabricators, Set<Integer> colluders, boolean tornCrashes) {
+    Options(int replicas, int clientNodes, int requestsPerClient, Map<Integer, Byzantine> byzantine,
+        double dropProbability, boolean partitions, boolean crashes, int faultTicks, int livenessTicks) {
+      this(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes, faultTicks,
+          livenessTicks, false, Set.of(), Set.of(), false);
+    }
+
     Options withByzantine(Map<Integer, Byzantine> b) {
       return new Options(replicas, clientNodes, requestsPerClient, b, dropProbability, partitions, crashes, faultTicks,
-          livenessTicks);
+          livenessTicks, cuts, fabricators, colluders, tornCrashes);
+    }
+
+    Options withCuts(boolean c) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, c, fabricators, colluders, tornCrashes);
+    }
+
+    Options withFabricators(Set<Integer> f) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, cuts, f, colluders, tornCrashes);
+    }
+
+    Options withColluders(Set<Integer> c) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, cuts, fabricators, c, tornCrashes);
+    }
+
+    Options withTornCrashes(boolean t) {
+      return new Options(replicas, clientNodes, requestsPerClient, byzantine, dropProbability, partitions, crashes,
+          faultTicks, livenessTicks, cuts, fabricators, colluders, t);
+    }
+  }
+
+  /** What a run injected and what it made happen: the evidence that the faults were real. */
+  static final class Stats {
+    long crashes;
+    /** Crashes during an fsync, with the unsynced tail of the Ready's records lost. */
+    long tornCrashes;
+    /** Records lost that way. */
+    long tornRecords;
+    long partitionPlans;
+    long cutPlans;
+    long primaryCannotHearPlans;
+    long backupCannotAnswerPlans;
+    long dropped;
+    long droppedByCut;
+    /** Messages Byzantine replicas sent, per mode (fabricated and collusive ones under their own names). */
+    final Map<String, Long> byzantineMessages = new java.util.TreeMap<>();
+    /** Messages honest replicas refused (bad signature, wrong view, junk, ...). */
+    long rejectedByHonest;
+    /** The tick on which the last request completed. */
+    long lastCompletionTick;
+
+    void add(Stats o) {
+      crashes += o.crashes;
+      tornCrashes += o.tornCrashes;
+      tornRecords += o.tornRecords;
+      partitionPlans += o.partitionPlans;
+      cutPlans += o.cutPlans;
+      primaryCannotHearPlans += o.primaryCannotHearPlans;
+      backupCannotAnswerPlans += o.backupCannotAnswerPlans;
+      dropped += o.dropped;
+      droppedByCut += o.droppedByCut;
+      o.byzantineMessages.forEach((k, v) -> byzantineMessages.merge(k, v, Long::sum));
+      rejectedByHonest += o.rejectedByHonest;
+      lastCompletionTick = Math.max(lastCompletionTick, o.lastCompletionTick);
+    }
+
+    @Override
+    public String toString() {
+      return "crashes " + crashes + " (" + tornCrashes + " during an fsync, " + tornRecords + " records torn off)"
+          + ", partitions " + partitionPlans + ", one-way cut plans " + cutPlans
+          + " (primary cannot hear " + primaryCannotHearPlans + ", backup cannot answer " + backupCannotAnswerPlans
+          + "), dropped " + dropped + " (by cuts " + droppedByCut + "), refused by honest replicas "
+          + rejectedByHonest + ", sent by Byzantine replicas " + byzantineMessages;
     }
   }
 
   /** How a run ended: {@code violation} null when every check held. */
-  record Outcome(long seed, String violation, long steps, long ticks, long maxView, long maxStable, int transfers) {}
+  record Outcome(long seed, String violation, long steps, long ticks, long maxView, long maxStable, int transfers,
+      Stats stats) {}
 
   static final int CHECKPOINT_INTERVAL = 4;
 
@@ -97,6 +181,13 @@ final class PbftSimulation {
   private int total;
   private String crashed;
   private long crashedUntil;
+  /** A replica chosen to crash during its next fsync (its next Ready with records). */
+  private String tearing;
+  private final Stats stats = new Stats();
+  private final Set<String> fabricators = new HashSet<>();
+  private final Set<String> colluders = new HashSet<>();
+  /** The first violation found while delivering (checked as soon as a client accepts). */
+  private String deliveryViolation;
 
   private PbftSimulation(long seed, Options options) {
     this.seed = seed;
@@ -104,6 +195,8 @@ final class PbftSimulation {
     this.random = new Random(seed);
     this.config = config(options.replicas());
     this.secrets = SimCrypto.secrets(config.replicas(), seed);
+    options.fabricators().forEach(i -> fabricators.add(config.replicas().get(i)));
+    options.colluders().forEach(i -> colluders.add(config.replicas().get(i)));
     for (int i = 0; i < config.n(); i++) {
       String id = config.replicas().get(i);
       modes.put(id, options.byzantine().getOrDefault(i, Byzantine.HONEST));
@@ -129,7 +222,7 @@ final class PbftSimulation {
     sim.cores.values().forEach(c -> sim.transfers += (int) c.stateTransfers());
     long maxView = sim.cores.values().stream().mapToLong(c -> c == null ? 0 : c.view()).max().orElse(0);
     long maxStable = sim.cores.values().stream().mapToLong(c -> c == null ? 0 : c.lowWater()).max().orElse(0);
-    return new Outcome(seed, violation, sim.steps, sim.now, maxView, maxStable, sim.transfers);
+    return new Outcome(seed, violation, sim.steps, sim.now, maxView, maxStable, sim.transfers, sim.stats);
   }
 
   private void start(String id) {
@@ -145,7 +238,11 @@ final class PbftSimulation {
   }
 
   private boolean honest(String id) {
-    return modes.get(id) == Byzantine.HONEST;
+    return modes.get(id) == Byzantine.HONEST && !fabricators.contains(id) && !colluders.contains(id);
+  }
+
+  private String modeOf(String id) {
+    return fabricators.contains(id) ? "fabricate" : colluders.contains(id) ? "collude" : modes.get(id).label();
   }
 
   private String loop() {
@@ -156,6 +253,7 @@ final class PbftSimulation {
         faults();
       } else if (now == options.faultTicks() + 1) {
         plan = FaultPlan.NONE;
+        tearing = null;
         if (crashed != null) {
           start(crashed);
           crashed = null;
@@ -175,7 +273,7 @@ final class PbftSimulation {
         return violation;
       }
       if (completed == total && now > options.faultTicks()) {
-        return checkAccepted(true);
+        return checkAllAccepted();
       }
     }
     return "liveness: " + (total - completed) + " of " + total + " requests incomplete " + options.livenessTicks()
@@ -196,20 +294,77 @@ final class PbftSimulation {
         java.util.Collections.shuffle(shuffled, random);
         int cut = 1 + random.nextInt(shuffled.size() - 1);
         next = next.withPartitions(List.of(Set.copyOf(shuffled.subList(0, cut))));
+        stats.partitionPlans++;
+      }
+      if (options.cuts() && random.nextInt(2) == 0) {
+        next = next.withCuts(oneWayCuts());
       }
       plan = next;
     }
     if (options.crashes()) {
-      if (crashed == null && random.nextInt(150) == 0) {
+      if (crashed == null && tearing == null && random.nextInt(150) == 0) {
         List<String> honest = config.replicas().stream().filter(this::honest).toList();
-        crashed = honest.get(random.nextInt(honest.size()));
-        crashedUntil = now + 20 + random.nextInt(100);
-        transfers += (int) cores.remove(crashed).stateTransfers();
+        String victim = honest.get(random.nextInt(honest.size()));
+        if (options.tornCrashes() && random.nextBoolean()) {
+          tearing = victim; // see collect()
+        } else {
+          crashed = victim;
+          crashedUntil = now + 20 + random.nextInt(100);
+          transfers += (int) cores.remove(crashed).stateTransfers();
+          stats.crashes++;
+        }
       } else if (crashed != null && now >= crashedUntil) {
         start(crashed);
         crashed = null;
       }
     }
+  }
+
+  /**
+   * One-way cuts: random links, a primary that can send but not hear (its pre-prepares still go
+   * out, no request, prepare or view change reaches it), or a backup that hears everything but
+   * cannot answer. The primary is the one of the highest view any live replica is in.
+   */
+  private Set<clusternode.protocols.transport.Link> oneWayCuts() {
+    Set<clusternode.protocols.transport.Link> cuts = new HashSet<>();
+    long view = cores.values().stream().mapToLong(PbftCore::view).max().orElse(0);
+    String primary = config.primary(view);
+    List<String> ids = config.replicas();
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        for (int i = 1 + random.nextInt(ids.size()); i > 0; i--) {
+          String a = ids.get(random.nextInt(ids.size()));
+          String b = ids.get(random.nextInt(ids.size()));
+          if (!a.equals(b)) {
+            cuts.add(new clusternode.protocols.transport.Link(a, b));
+          }
+        }
+      }
+      case 1 -> {
+        for (String other : ids) {
+          if (!other.equals(primary)) {
+            cuts.add(new clusternode.protocols.transport.Link(other, primary));
+          }
+        }
+        stats.primaryCannotHearPlans++;
+      }
+      default -> {
+        String backup = ids.get(random.nextInt(ids.size()));
+        if (backup.equals(primary)) {
+          backup = ids.get((ids.indexOf(primary) + 1) % ids.size());
+        }
+        for (String other : ids) {
+          if (!other.equals(backup)) {
+            cuts.add(new clusternode.protocols.transport.Link(backup, other));
+          }
+        }
+        stats.backupCannotAnswerPlans++;
+      }
+    }
+    if (!cuts.isEmpty()) {
+      stats.cutPlans++;
+    }
+    return cuts;
   }
 
   private void issueRequests() {
@@ -249,7 +404,13 @@ final class PbftSimulation {
         }
         for (PbftClient.Completed c : done) {
           completed++;
-          accepted.put(c.client() + "@" + c.timestamp(), c.result());
+          stats.lastCompletionTick = now;
+          String key = c.client() + "@" + c.timestamp();
+          accepted.put(key, c.result());
+          String wrong = checkAccepted(key, c.result());
+          if (wrong != null && deliveryViolation == null) {
+            deliveryViolation = wrong;
+          }
         }
         continue;
       }
@@ -257,7 +418,44 @@ final class PbftSimulation {
       if (core == null || ev.to.equals(crashed)) {
         continue;
       }
+      if (fabricators.contains(ev.to) && ev.message instanceof Request r && config.clientNode(r.from()) != null) {
+        fabricate(ev.to, core.view(), r);
+      }
       core.step(ev.message);
+    }
+  }
+
+  /** A fabricator's made-up answer, signed with its own key: no replica computed it. */
+  private void fabricate(String id, long view, Request r) {
+    byte[] made = ("FABRICATED:" + r.key()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    Reply unsigned = new Reply(id, view, r.from(), r.timestamp(), made, null);
+    Reply reply = new Reply(id, view, r.from(), r.timestamp(), made, SimCrypto.of(secrets, id).sign(unsigned.signed()));
+    send(id, new Outbound(r.from(), reply));
+    stats.byzantineMessages.merge("fabricated replies", 1L, Long::sum);
+  }
+
+  /**
+   * Colluders at work: when one of them pre-prepares {@code pp} to {@code to}, every colluder
+   * sends {@code to} a signed prepare and commit for exactly that digest. With an equivocating
+   * primary that sends each backup a different batch digest, each honest replica then sees a
+   * quorum for its own batch if the colluders are f+1 (with f they are not enough).
+   */
+  private void collude(Outbound o) {
+    if (!(o.message() instanceof PbftMessage.PrePrepare pp) || !colluders.contains(pp.from())) {
+      return;
+    }
+    for (String c : colluders) {
+      if (c.equals(o.to())) {
+        continue;
+      }
+      SimCrypto crypto = SimCrypto.of(secrets, c);
+      PbftMessage.Prepare p = new PbftMessage.Prepare(c, pp.view(), pp.seq(), pp.digest(), null);
+      send(c, new Outbound(o.to(), new PbftMessage.Prepare(c, pp.view(), pp.seq(), pp.digest(),
+          crypto.sign(p.signed()))));
+      PbftMessage.Commit m = new PbftMessage.Commit(c, pp.view(), pp.seq(), pp.digest(), null);
+      send(c, new Outbound(o.to(), new PbftMessage.Commit(c, pp.view(), pp.seq(), pp.digest(),
+          crypto.sign(m.signed()))));
+      stats.byzantineMessages.merge("collusive votes", 2L, Long::sum);
     }
   }
 
@@ -266,13 +464,31 @@ final class PbftSimulation {
   }
 
   private String collect() {
+    String torn = null;
     for (PbftCore core : cores.values()) {
       if (core.id().equals(crashed)) {
         continue;
       }
       Ready rd = core.ready();
+      if (core.id().equals(tearing) && !rd.records().isEmpty()) {
+        // The replica dies during this Ready's fsync: a prefix of its records is on disk (the
+        // stable checkpoint only if all of them are), its messages never leave, its executions
+        // are lost with its memory.
+        int kept = random.nextInt(rd.records().size());
+        disks.get(core.id()).records.addAll(rd.records().subList(0, kept));
+        stats.tornRecords += rd.records().size() - kept;
+        stats.tornCrashes++;
+        stats.crashes++;
+        torn = core.id();
+        continue;
+      }
       disks.get(core.id()).persist(rd);
       boolean honest = honest(core.id());
+      if (honest) {
+        stats.rejectedByHonest += rd.rejected().size();
+      } else {
+        stats.byzantineMessages.merge(modeOf(core.id()), (long) rd.messages().size(), Long::sum);
+      }
       for (Executed ex : rd.executed()) {
         if (!honest) {
           continue;
@@ -297,7 +513,14 @@ final class PbftSimulation {
       }
       for (Outbound o : rd.messages()) {
         send(core.id(), o);
+        collude(o);
       }
+    }
+    if (torn != null) {
+      tearing = null;
+      crashed = torn;
+      crashedUntil = now + 20 + random.nextInt(100);
+      transfers += (int) cores.remove(torn).stateTransfers();
     }
     for (PbftClient client : clients.values()) {
       PbftCore local = cores.get(client.node());
@@ -308,22 +531,36 @@ final class PbftSimulation {
         send(client.node(), o);
       }
     }
-    return checkAccepted(false);
+    if (deliveryViolation != null) {
+      return deliveryViolation;
+    }
+    return checkAllAccepted();
   }
 
-  /** Every result a client accepted is the one the honest replicas computed (once one has). */
-  private String checkAccepted(boolean finalCheck) {
+  /**
+   * Every result a client accepted is the one the honest replicas computed. Checked when the client
+   * accepts it, and again after every tick. Of the f+1 matching replies a client needs, at least
+   * one comes from an honest replica, which computed the result (and was collected) before its
+   * reply was sent: so a result no honest replica has computed yet is a violation on the spot.
+   */
+  private String checkAllAccepted() {
     for (Map.Entry<String, byte[]> e : accepted.entrySet()) {
-      byte[] truth = honestResults.get(e.getKey());
-      if (truth == null) {
-        if (finalCheck && config.replicas().stream().anyMatch(this::honest)) {
-          continue;
-        }
-        continue;
+      String wrong = checkAccepted(e.getKey(), e.getValue());
+      if (wrong != null) {
+        return wrong;
       }
-      if (!Arrays.equals(truth, e.getValue())) {
-        return "client accepted a wrong result for " + e.getKey();
-      }
+    }
+    return null;
+  }
+
+  private String checkAccepted(String key, byte[] result) {
+    byte[] truth = honestResults.get(key);
+    if (truth == null) {
+      return "client accepted a result for " + key + " that no honest replica computed: "
+          + new String(result, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (!Arrays.equals(truth, result)) {
+      return "client accepted a wrong result for " + key;
     }
     return null;
   }
@@ -336,6 +573,10 @@ final class PbftSimulation {
     }
     Fate fate = plan.decide(fromNode, toNode, random);
     if (fate.isDropped()) {
+      stats.dropped++;
+      if ("cut".equals(fate.dropReason())) {
+        stats.droppedByCut++;
+      }
       return;
     }
     for (long delay : fate.delaysMs()) {

@@ -62,6 +62,13 @@ public final class RaftCore {
   private long campaigns;
   private long preVoteCampaigns;
 
+  /**
+   * A mutation switch for the simulation's negative control (RaftMutationTest) and nothing else:
+   * package-private, never set in main code, so no configuration can reach it. When set, the
+   * leader commits entries of earlier terms by counting replicas, which Figure 8 forbids.
+   */
+  boolean mutantCommitsEarlierTerms;
+
   // Output bookkeeping.
   private final Outputs out;
   private long appliedIndex;
@@ -875,7 +882,7 @@ public final class RaftCore {
     }
     matches.sort((a, b) -> Long.compare(b, a));
     long n = matches.get(membership.quorum() - 1);
-    if (n <= commitIndex || log.term(n) != term) {
+    if (n <= commitIndex || (log.term(n) != term && !mutantCommitsEarlierTerms)) {
       return; // Figure 8: entries of earlier terms commit only indirectly
     }
     setCommit(n);

@@ -2,6 +2,7 @@ package clusternode.raft.core;
 
 import clusternode.protocols.transport.Fate;
 import clusternode.protocols.transport.FaultPlan;
+import clusternode.protocols.transport.Link;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.TreeMap;
 
 /**
  * A deterministic simulation of a Raft cluster (in the spirit of TigerBeetle's VOPR): N cores, a
- * network driven by {@link FaultPlan} (loss, duplication, delay, partitions that change over time)
- * plus random delivery order, crashes that lose everything not yet persisted, restarts from the
+ * network driven by {@link FaultPlan} (loss, duplication, delay, partitions and one-way cuts that
+ * change over time) plus random delivery order, crashes that lose everything not yet persisted
+ * (and crashes right after a vote went out), restarts from the
  * simulated disk only, client proposals with retries, reads, compaction, leadership transfers and
  * membership changes. Safety is checked after every step; a failure names the seed and the step so
  * that {@code new RaftSimulation(seed).run(steps)} replays it exactly.
@@ -26,7 +28,26 @@ final class RaftSimulation {
   /** Sessions idle longer than this many entries are evicted; far above a run's length. */
   static final long SESSION_IDLE_ENTRIES = 1_000_000;
 
+  /**
+   * Deliberate bugs for the negative controls (RaftMutationTest): each must make a safety check
+   * fail. They live in test code only: the commit-rule mutant flips a package-private switch of
+   * {@link RaftCore}; the other two are wrong inputs to an honest core.
+   */
+  enum Mutant {
+    NONE,
+    /** The leader commits entries of earlier terms by counting replicas (Raft §5.4.2, Figure 8). */
+    COMMIT_EARLIER_TERMS,
+    /**
+     * Votes are granted without the log up-to-date check (§5.4.1): every RequestVote claims a log
+     * newer than any, and {@code isUpToDate} is the only reader of those two fields.
+     */
+    VOTE_WITHOUT_LOG_CHECK,
+    /** A restarted server has lost {@code votedFor} from its disk, so it can vote twice in a term (§5.2). */
+    FORGET_VOTE_ON_RESTART
+  }
+
   final long seed;
+  private final Mutant mutant;
   private final Random rng;
   private final RaftConfig config;
   private final List<String> ids = new ArrayList<>();
@@ -60,6 +81,13 @@ final class RaftSimulation {
   long readsServed;
   long transfers;
   long configChanges;
+  long crashesAfterVote;
+  long partitionPlans;
+  long cutPlans;
+  long leaderCannotHearPlans;
+  long followerCannotAnswerPlans;
+  long dropped;
+  long droppedByCut;
 
   private record InFlight(long deliverAt, long seq, RaftMessage message) {}
 
@@ -85,7 +113,12 @@ final class RaftSimulation {
   }
 
   RaftSimulation(long seed) {
+    this(seed, Mutant.NONE);
+  }
+
+  RaftSimulation(long seed, Mutant mutant) {
     this.seed = seed;
+    this.mutant = mutant;
     // Consecutive seeds give correlated first draws from java.util.Random; scramble them first.
     this.rng = new Random(new java.util.SplittableRandom(seed).nextLong());
     int n = rng.nextBoolean() ? 3 : 5;
@@ -109,7 +142,7 @@ final class RaftSimulation {
       String id = ids.get(i);
       SimNode node = new SimNode(id);
       RaftConfig own = i < voters ? config : config.withInitialVoters(List.of());
-      node.core = new RaftCore(own, id, RecoveredState.empty(), new Random(rng.nextLong()));
+      node.core = newCore(own, id, RecoveredState.empty(), new Random(rng.nextLong()));
       if (rng.nextBoolean()) {
         // Slow clocks, but within the drift the lease tolerates: at most one missed tick per
         // minimum election timeout.
@@ -277,8 +310,57 @@ final class RaftSimulation {
       java.util.Collections.shuffle(shuffled, rng);
       int cut = 1 + rng.nextInt(ids.size() - 1);
       p = p.withPartitions(List.of(Set.copyOf(shuffled.subList(0, cut))));
+      partitionPlans++;
+    }
+    if (rng.nextInt(3) == 0) {
+      p = p.withCuts(oneWayCuts());
     }
     plan = p;
+  }
+
+  /**
+   * One-way cuts, the faults two-way partitions hide: random links, a leader that can send but
+   * not hear (its heartbeats still suppress elections), or a follower that hears but cannot answer.
+   */
+  private Set<Link> oneWayCuts() {
+    Set<Link> cuts = new HashSet<>();
+    SimNode leader = randomLeader();
+    String victim = leader != null && rng.nextBoolean() ? leader.id : ids.get(rng.nextInt(ids.size()));
+    switch (rng.nextInt(3)) {
+      case 0 -> {
+        for (int i = 1 + rng.nextInt(ids.size()); i > 0; i--) {
+          String a = ids.get(rng.nextInt(ids.size()));
+          String b = ids.get(rng.nextInt(ids.size()));
+          if (!a.equals(b)) {
+            cuts.add(new Link(a, b));
+          }
+        }
+      }
+      case 1 -> {
+        for (String other : ids) {
+          if (!other.equals(victim)) {
+            cuts.add(new Link(other, victim)); // victim sends, hears nothing
+          }
+        }
+        if (leader != null && victim.equals(leader.id)) {
+          leaderCannotHearPlans++;
+        }
+      }
+      default -> {
+        for (String other : ids) {
+          if (!other.equals(victim)) {
+            cuts.add(new Link(victim, other)); // victim hears, cannot answer
+          }
+        }
+        if (leader == null || !victim.equals(leader.id)) {
+          followerCannotAnswerPlans++;
+        }
+      }
+    }
+    if (!cuts.isEmpty()) {
+      cutPlans++;
+    }
+    return cuts;
   }
 
   /** A server whose election timer fires early (etcd's MsgHup); stickiness still applies. */
@@ -316,14 +398,24 @@ final class RaftSimulation {
 
   /** Rebuilds the server from its disk only, as a real restart would. */
   private void restart(SimNode n) {
-    RecoveredState rs = new RecoveredState(n.diskHardState, n.diskSnapshot, List.copyOf(n.diskEntries));
+    HardState hs = n.diskHardState;
+    if (mutant == Mutant.FORGET_VOTE_ON_RESTART) {
+      hs = new HardState(hs.term(), null, hs.commitIndex());
+    }
+    RecoveredState rs = new RecoveredState(hs, n.diskSnapshot, List.copyOf(n.diskEntries));
     boolean founder = config.initialVoters().contains(n.id);
     RaftConfig own = founder ? config : config.withInitialVoters(List.of());
-    n.core = new RaftCore(own, n.id, rs, new Random(rng.nextLong()));
+    n.core = newCore(own, n.id, rs, new Random(rng.nextLong()));
     restoreStateMachine(n, n.diskSnapshot);
     n.lastCommit = 0;
     n.lastLeaderTermChecked = -1;
     handleReady(n);
+  }
+
+  private RaftCore newCore(RaftConfig own, String id, RecoveredState rs, Random random) {
+    RaftCore core = new RaftCore(own, id, rs, random);
+    core.mutantCommitsEarlierTerms = mutant == Mutant.COMMIT_EARLIER_TERMS;
+    return core;
   }
 
   private void compactOne() {
@@ -424,6 +516,14 @@ final class RaftSimulation {
       }
       persist(n, rd, rd.entriesToPersist().size());
       rd.messagesAfterPersist().forEach(this::send);
+      if (voted && crashesEnabled && rng.nextInt(20) == 0) {
+        // Crash right after the vote went out, and restart at once: a server that forgot its
+        // vote would now give it again in the same term.
+        crash(n);
+        restart(n);
+        crashesAfterVote++;
+        return;
+      }
       apply(n, rd);
       checkReads(n, rd);
       n.core.advance(rd);
@@ -431,7 +531,17 @@ final class RaftSimulation {
   }
 
   private void send(RaftMessage m) {
+    if (mutant == Mutant.VOTE_WITHOUT_LOG_CHECK && m instanceof RaftMessage.RequestVote rv) {
+      m = new RaftMessage.RequestVote(rv.from(), rv.to(), rv.term(), Long.MAX_VALUE, Long.MAX_VALUE, rv.preVote(),
+          rv.leadershipTransfer());
+    }
     Fate fate = plan.decide(m.from(), m.to(), rng);
+    if (fate.isDropped()) {
+      dropped++;
+      if ("cut".equals(fate.dropReason())) {
+        droppedByCut++;
+      }
+    }
     for (long delay : fate.delaysMs()) {
       network.add(new InFlight(now + delay, messageSeq++, m));
     }
