@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.protocols.http.Json;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class CheckCrdtIT {
   @Test
   void countersAndSetsConvergeAfterKillsAndPartitions() throws Exception {
-    Path conf = Path.of("src/test/resources/check/it-check-crdt.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/check/it-check-crdt.conf"));
     CheckRunIT.Result r = CheckRunIT.check("it-check-crdt", "--workload", "crdt", "--nemesis",
         "kill,partition-halves", "--duration", "30", "--seed", "21", "--op-timeout", "5", "--converge-within", "30",
         "--config", conf.toString());

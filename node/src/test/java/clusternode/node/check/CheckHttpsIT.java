@@ -3,6 +3,7 @@ package clusternode.node.check;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.protocols.http.Json;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CheckHttpsIT {
   @Test
   void workloadsAndNemesisSpeakHttps() throws Exception {
-    Path conf = Path.of("src/test/resources/check/it-check-https.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/check/it-check-https.conf"));
     CheckRunIT.Result r = CheckRunIT.check("it-check-https", "--workload", "register", "--nemesis",
         "isolate-leader,kill", "--duration", "25", "--seed", "11", "--op-timeout", "5", "--config", conf.toString());
     CheckRunIT.assertValidRun(r);

@@ -1,5 +1,6 @@
 package clusternode.node.check;
 
+import clusternode.protocols.testing.TestPorts;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class CheckLedgerIT {
   @Test
   void ledgerUnderMixedFaultsConservesMoneyExactlyOnce() throws Exception {
-    Path conf = Path.of("src/test/resources/check/it-check-ledger.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/check/it-check-ledger.conf"));
     CheckRunIT.Result r = CheckRunIT.check("it-check-ledger", "--workload", "ledger", "--nemesis", "mix",
         "--duration", "30", "--seed", "11", "--op-timeout", "5", "--config", conf.toString());
     CheckRunIT.assertValidRun(r);

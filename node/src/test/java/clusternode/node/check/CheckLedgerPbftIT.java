@@ -3,6 +3,7 @@ package clusternode.node.check;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.protocols.http.Json;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class CheckLedgerPbftIT {
   @Test
   void ledgerOnPbftWithAByzantineReplicaConservesMoneyExactlyOnce() throws Exception {
-    Path conf = Path.of("src/test/resources/check/it-check-ledger-pbft.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/check/it-check-ledger-pbft.conf"));
     CheckRunIT.Result r = CheckRunIT.check("it-check-ledger-pbft", "--workload", "ledger", "--nemesis", "byzantine",
         "--duration", "30", "--seed", "5", "--op-timeout", "5", "--config", conf.toString());
     CheckRunIT.assertValidRun(r);

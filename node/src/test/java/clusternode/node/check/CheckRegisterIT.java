@@ -2,6 +2,7 @@ package clusternode.node.check;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusternode.protocols.testing.TestPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +25,7 @@ class CheckRegisterIT {
 
   @Test
   void registerUnderEachFaultInTurnIsLinearizable() throws Exception {
-    Path conf = Path.of("src/test/resources/check/it-check-register.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/check/it-check-register.conf"));
     CheckRunIT.Result r = CheckRunIT.check("it-check-register", "--workload", "register", "--nemesis",
         String.join(",", FAULTS), "--duration", "40", "--seed", "7", "--op-timeout", "5", "--config", conf.toString());
     CheckRunIT.assertValidRun(r);

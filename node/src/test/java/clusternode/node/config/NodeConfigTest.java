@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.protocols.config.ConfigProblem;
+import clusternode.protocols.testing.TestPorts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -177,9 +178,13 @@ class NodeConfigTest {
 
   @Test
   void aPortInUseIsNamed() throws IOException {
-    NodeConfig c = NodeConfig.load(file("cluster-node {\n" + PEERS + "}"), "n1", ProtocolCatalog.discover());
+    // Ports of this test JVM's own (PEERS' fixed ones may be some other test JVM's right now).
+    int akka = TestPorts.next();
+    int http = TestPorts.next();
+    String peers = PEERS.replace("12551", Integer.toString(akka)).replace("18081", Integer.toString(http));
+    NodeConfig c = NodeConfig.load(file("cluster-node {\n" + peers + "}"), "n1", ProtocolCatalog.discover());
     try (ServerSocket taken = new ServerSocket()) {
-      taken.bind(new InetSocketAddress("127.0.0.1", 18081));
+      taken.bind(new InetSocketAddress("127.0.0.1", http));
       ConfigProblem p = assertThrows(ConfigProblem.class, () -> PortCheck.requireFree(c));
       assertEquals("cluster-node.peers.n1.http-port", p.key());
       assertTrue(p.line().contains("already in use"), p.line());

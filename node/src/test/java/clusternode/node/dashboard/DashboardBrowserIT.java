@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.ctl.NodeClient;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
@@ -59,7 +60,7 @@ class DashboardBrowserIT {
 
   static {
     for (int i = 0; i < IDS.size(); i++) {
-      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", 27601 + i, 28131 + i));
+      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", TestPorts.port(27601 + i), TestPorts.port(28131 + i)));
     }
   }
 
@@ -73,7 +74,7 @@ class DashboardBrowserIT {
             + "i.e. as root: apt-get update && apt-get install -y chromium chromium-driver");
     Files.createDirectories(SHOTS);
     cluster = new ItCluster(Files.createTempDirectory(Path.of("target"), "it-dashboard-"), IDS);
-    Path conf = Path.of("src/test/resources/it-dashboard-3.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/it-dashboard-3.conf"));
     ItCluster.Result up = cluster.cluster(150, "--dir", cluster.dir().toString(), "up", "--config", conf.toString());
     assertEquals(0, up.exitCode(), up.output());
     browser = startChromium();

@@ -3,6 +3,7 @@ package clusternode.node.dashboard;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusternode.protocols.testing.TestPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,7 +18,7 @@ class DashboardDemoIT {
         "multi-JVM test: runs under failsafe (mvn verify)");
     List<String> ids = List.of("n1", "n2", "n3", "n4", "n5");
     ItCluster cluster = new ItCluster(Files.createTempDirectory(Path.of("target"), "it-demo-"), ids);
-    Path conf = Path.of("src/test/resources/it-demo-5.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/it-demo-5.conf"));
     long t0 = System.nanoTime();
     try {
       ItCluster.Result r = cluster.cluster(300, "demo", "--short", "--config", conf.toString(), "--dir",
@@ -45,7 +46,7 @@ class DashboardDemoIT {
         "multi-JVM test: runs under failsafe (mvn verify)");
     List<String> ids = List.of("n1", "n2", "n3", "n4");
     ItCluster cluster = new ItCluster(Files.createTempDirectory(Path.of("target"), "it-demo-pbft-"), ids);
-    Path conf = Path.of("src/test/resources/it-pbft-4.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/it-pbft-4.conf"));
     try {
       ItCluster.Result r = cluster.cluster(300, "demo", "--protocol", "pbft", "--short", "--config", conf.toString(),
           "--dir", cluster.dir().toString(), "--timeout", "150");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.Main;
+import clusternode.protocols.testing.TestPorts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -33,10 +34,11 @@ class CorruptDataDirTest {
           protocols = [raft]
           # In-process nodes without key material; TLS between nodes is TlsRefusalIT's subject.
           transport.tls.enabled = off
-          peers { n1 { host = "127.0.0.1", akka-port = 27905, http-port = 28405 } }
+          peers { n1 { host = "127.0.0.1", akka-port = %d, http-port = %d } }
         }
-        """.formatted(data);
-    try (SingleNode node = SingleNode.start(data, 27905, 28405, "cluster-node.protocols = [raft]")) {
+        """.formatted(data, TestPorts.port(27905), TestPorts.port(28405));
+    try (SingleNode node = SingleNode.start(data, TestPorts.port(27905), TestPorts.port(28405),
+        "cluster-node.protocols = [raft]")) {
       for (int i = 0; i < 5; i++) {
         node.ok("PUT", "/kv/k" + i, "value-" + i);
       }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import clusternode.node.hardening.BadRequests.Case;
 import clusternode.node.hardening.BadRequests.Kind;
+import clusternode.protocols.testing.TestPorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class HttpFuzzTest {
 
   @BeforeAll
   static void start() throws Exception {
-    node = SingleNode.start(dataDir, 27901, 28401, """
+    node = SingleNode.start(dataDir, TestPorts.port(27901), TestPorts.port(28401), """
         cluster-node.http.max-request-bytes = %d
         cluster-node.raft.max-bytes-per-append = %d
         """.formatted(MAX_REQUEST_BYTES, MAX_BYTES_PER_APPEND));

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusternode.node.Node;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
+import clusternode.protocols.testing.TestPorts;
 import com.typesafe.config.ConfigFactory;
 import java.nio.file.Path;
 import java.util.Map;
@@ -33,19 +34,20 @@ class LargeValueReplicationTest {
           # In-process nodes without key material; TLS between nodes is TlsRefusalIT's subject.
           transport.tls.enabled = off
           peers {
-            n1 { host = "127.0.0.1", akka-port = 27906, http-port = 28406 }
-            n2 { host = "127.0.0.1", akka-port = 27907, http-port = 28407 }
+            n1 { host = "127.0.0.1", akka-port = %d, http-port = %d }
+            n2 { host = "127.0.0.1", akka-port = %d, http-port = %d }
           }
         }
-        """.formatted(id, dir.resolve(id));
+        """.formatted(id, dir.resolve(id), TestPorts.port(27906), TestPorts.port(28406), TestPorts.port(27907),
+            TestPorts.port(28407));
     return Node.start(NodeConfig.fromLayers(ConfigFactory.parseString(conf), "test", ProtocolCatalog.discover()));
   }
 
   @Test
   void aValueNearTheCommandLimitReplicatesAndReadsBackThroughTheOtherNode() throws Exception {
     try (Node n1 = start("n1"); Node n2 = start("n2")) {
-      RawHttp h1 = new RawHttp("127.0.0.1", 28406);
-      RawHttp h2 = new RawHttp("127.0.0.1", 28407);
+      RawHttp h1 = new RawHttp("127.0.0.1", TestPorts.port(28406));
+      RawHttp h2 = new RawHttp("127.0.0.1", TestPorts.port(28407));
       byte[] value = new byte[100 * 1024];
       new Random(42).nextBytes(value);
       long deadline = System.nanoTime() + 60_000_000_000L;

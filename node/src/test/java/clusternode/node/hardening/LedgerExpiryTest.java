@@ -3,6 +3,7 @@ package clusternode.node.hardening;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ class LedgerExpiryTest {
 
   @Test
   void aPendingTimeoutExpiresWithoutFurtherTrafficAndAnIdleLedgerProposesNothing() throws Exception {
-    try (SingleNode node = SingleNode.start(dir.resolve("n1"), 27919, 28419, "")) {
+    try (SingleNode node = SingleNode.start(dir.resolve("n1"), TestPorts.port(27919), TestPorts.port(28419), "")) {
       node.ok("POST", "/ledger/accounts", "{\"id\":\"alice\"}");
       node.ok("POST", "/ledger/accounts", "{\"id\":\"bob\"}");
       node.ok("POST", "/ledger/deposits", "{\"id\":\"d1\",\"account\":\"alice\",\"amount\":100}");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.hardening.KvLoad.Answer;
+import clusternode.protocols.testing.TestPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ class OverloadTest {
 
   @Test
   void aHealthyNodeRefusesTheExcessWith429AndAppliesExactlyWhatItAccepted() throws Exception {
-    try (SingleNode node = SingleNode.start(dir.resolve("healthy"), 27902, 28402, """
+    try (SingleNode node = SingleNode.start(dir.resolve("healthy"), TestPorts.port(27902), TestPorts.port(28402), """
         cluster-node.raft.max-pending-requests = %d
         cluster-node.http.max-in-flight-requests = %d
         """.formatted(MAX_PENDING, MAX_IN_FLIGHT_HTTP))) {
@@ -45,7 +46,7 @@ class OverloadTest {
       Map<String, Answer> answers;
       long maxPending;
       try (Peak pending = new Peak("pending", () -> node.consensus("pendingRequests"))) {
-        answers = KvLoad.writeConcurrently(28402, CLIENTS, WRITES_PER_CLIENT, Duration.ofSeconds(120));
+        answers = KvLoad.writeConcurrently(TestPorts.port(28402), CLIENTS, WRITES_PER_CLIENT, Duration.ofSeconds(120));
         maxPending = pending.stop();
       }
       assertTrue(maxPending <= MAX_PENDING, "pendingRequests reached " + maxPending);
@@ -83,12 +84,13 @@ class OverloadTest {
   @Test
   void withoutAQuorumTheExcessGets429AtOnceAndTheRest503() throws Exception {
     // n2 never runs: n1 alone is no majority of two, so every write waits for a leader until its deadline.
-    try (SingleNode node = SingleNode.startWithoutLeader(dir.resolve("minority"), 27903, 28403, """
-        cluster-node.peers.n2 { host = "127.0.0.1", akka-port = 27904, http-port = 28404 }
+    try (SingleNode node = SingleNode.startWithoutLeader(dir.resolve("minority"), TestPorts.port(27903),
+        TestPorts.port(28403), """
+        cluster-node.peers.n2 { host = "127.0.0.1", akka-port = %d, http-port = %d }
         cluster-node.raft.max-pending-requests = %d
         cluster-node.raft.request-timeout = 1s
         cluster-node.http.max-in-flight-requests = 1000
-        """.formatted(MAX_PENDING))) {
+        """.formatted(TestPorts.port(27904), TestPorts.port(28404), MAX_PENDING))) {
       int clients = 10 * MAX_PENDING;
       List<Answer> answers = new ArrayList<>();
       long maxPending;
@@ -97,7 +99,7 @@ class OverloadTest {
         List<Future<Answer>> calls = new ArrayList<>();
         for (int c = 0; c < clients; c++) {
           String key = "m" + c;
-          calls.add(pool.submit(() -> KvLoad.put(28403, key, "x")));
+          calls.add(pool.submit(() -> KvLoad.put(TestPorts.port(28403), key, "x")));
         }
         for (Future<Answer> f : calls) {
           answers.add(f.get(60, TimeUnit.SECONDS));

@@ -6,6 +6,7 @@ import clusternode.node.Node;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
 import clusternode.pbft.shell.PbftKeys;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -23,8 +24,8 @@ import java.util.Map;
  */
 final class PbftDeployment implements AutoCloseable {
   static final List<String> IDS = List.of("n1", "n2", "n3", "n4");
-  private static final int AKKA_PORT_BASE = 27911;
-  private static final int HTTP_PORT_BASE = 28411;
+  private static final int AKKA_PORT_BASE = TestPorts.port(27911);
+  private static final int HTTP_PORT_BASE = TestPorts.port(28411);
 
   final List<Node> nodes = new ArrayList<>();
   final List<RawHttp> http = new ArrayList<>();

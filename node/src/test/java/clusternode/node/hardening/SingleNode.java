@@ -6,6 +6,7 @@ import clusternode.node.Node;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
 import clusternode.protocols.http.Json;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
@@ -15,8 +16,8 @@ import java.util.Map;
 
 /**
  * A one-node deployment (unless more peers are configured) running Raft, the ledger (ordered by Raft) and gossip in this JVM, with its
- * real HTTP server on 127.0.0.1. Ports come from the ranges reserved for these tests (akka
- * 27901-27920, http 28401-28420).
+ * real HTTP server on 127.0.0.1. Callers pass ports of the plan reserved for these tests (akka
+ * 27901-27920, http 28401-28420), moved into this JVM's slot by {@link TestPorts#port}.
  */
 final class SingleNode implements AutoCloseable {
   static final String TOKEN = "fuzz-admin-token-0123456789";

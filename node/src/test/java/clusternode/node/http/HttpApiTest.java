@@ -8,10 +8,10 @@ import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
 import clusternode.node.ctl.NodeClient;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import clusternode.protocols.transport.FaultPlan;
 import com.typesafe.config.ConfigFactory;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,8 +32,8 @@ class HttpApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    int akka = freePort();
-    int http = freePort();
+    int akka = TestPorts.next();
+    int http = TestPorts.next();
     String conf = """
         cluster-node {
           id = n1
@@ -47,7 +47,7 @@ class HttpApiTest {
             n2 { host = "127.0.0.1", akka-port = %d, http-port = %d }
           }
         }
-        """.formatted(TOKEN, dataDir, akka, http, freePort(), freePort());
+        """.formatted(TOKEN, dataDir, akka, http, TestPorts.next(), TestPorts.next());
     NodeConfig config = NodeConfig.fromLayers(ConfigFactory.parseString(conf), "test", ProtocolCatalog.discover());
     node = Node.start(config);
     self = config.peers().self();
@@ -56,12 +56,6 @@ class HttpApiTest {
   @AfterAll
   static void stop() {
     node.close();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.ctl.NodeClient;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,14 +47,14 @@ class LedgerRaftIT {
 
   static {
     for (int i = 0; i < IDS.size(); i++) {
-      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", 27571 + i, 28101 + i));
+      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", TestPorts.port(27571 + i), TestPorts.port(28101 + i)));
     }
   }
 
   @BeforeAll
   static void up() throws Exception {
     launcher = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "it-ledger-"), IDS);
-    Path conf = Path.of("src/test/resources/it-ledger-3.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/it-ledger-3.conf"));
     LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
     assertEquals(0, up.exitCode(), up.output());
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusternode.node.ctl.NodeClient;
 import clusternode.node.launcher.LocalCluster;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,9 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class LocalClusterIT {
   private static final Map<String, Peer> NODES = Map.of(
-      "n1", new Peer("n1", "127.0.0.1", 27551, 28081),
-      "n2", new Peer("n2", "127.0.0.1", 27552, 28082),
-      "n3", new Peer("n3", "127.0.0.1", 27553, 28083));
+      "n1", new Peer("n1", "127.0.0.1", TestPorts.port(27551), TestPorts.port(28081)),
+      "n2", new Peer("n2", "127.0.0.1", TestPorts.port(27552), TestPorts.port(28082)),
+      "n3", new Peer("n3", "127.0.0.1", TestPorts.port(27553), TestPorts.port(28083)));
   private static final NodeClient http = new NodeClient(null, Duration.ofSeconds(3));
   private static LauncherProcess launcher;
 
@@ -37,7 +38,7 @@ class LocalClusterIT {
   static void up() throws Exception {
     Path dir = Files.createTempDirectory(Path.of("target"), "it-cluster-");
     launcher = new LauncherProcess(dir, List.of("n1", "n2", "n3"));
-    Path conf = Path.of("src/test/resources/it-3.conf").toAbsolutePath();
+    Path conf = TestPorts.deployment(Path.of("src/test/resources/it-3.conf"));
     // TLS keys first (up would make them too), so the 30 s below measure only the nodes' start.
     LauncherProcess.Result keys = launcher.run("keys", "--config", conf.toString());
     assertEquals(0, keys.exitCode(), keys.output());
@@ -119,7 +120,8 @@ class LocalClusterIT {
   @Test
   void aBadDeploymentEndsWithExitCode2AndOneLine() throws Exception {
     Path bad = Files.createTempFile(Path.of("target"), "bad-", ".conf");
-    Files.writeString(bad, "cluster-node { protocols = [paxos], peers { n1 { host = \"127.0.0.1\", akka-port = 27651, http-port = 28181 } } }");
+    Files.writeString(bad, "cluster-node { protocols = [paxos], peers { n1 { host = \"127.0.0.1\", akka-port = " + TestPorts.port(27651)
+        + ", http-port = " + TestPorts.port(28181) + " } } }");
     LauncherProcess.Result r = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "bad-cluster-"), List.of("n1"))
         .run("up", "--config", bad.toString());
     assertEquals(2, r.exitCode(), r.output());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.ctl.NodeClient;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +36,7 @@ class PbftClusterIT {
 
   static {
     for (int i = 0; i < IDS.size(); i++) {
-      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", 27621 + i, 28151 + i));
+      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", TestPorts.port(27621 + i), TestPorts.port(28151 + i)));
     }
   }
 
@@ -44,7 +45,7 @@ class PbftClusterIT {
     Path dir = Files.createTempDirectory(Path.of("target"), "it-pbft-");
     launcher = new LauncherProcess(dir, IDS);
     LauncherProcess.Result up = launcher.run("up", "--config",
-        Path.of("src/test/resources/it-pbft-4.conf").toAbsolutePath().toString());
+        TestPorts.deployment(Path.of("src/test/resources/it-pbft-4.conf")).toString());
     assertEquals(0, up.exitCode(), up.output());
     assertTrue(Files.exists(dir.resolve("pbft-keys.conf")), "up wrote no PBFT keys: " + up.output());
     admin = new NodeClient(Files.readString(dir.resolve("admin-token")).strip(), Duration.ofSeconds(10));

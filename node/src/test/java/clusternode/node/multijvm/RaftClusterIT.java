@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import clusternode.node.ctl.NodeClient;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,14 +51,14 @@ class RaftClusterIT {
 
   static {
     for (int i = 0; i < IDS.size(); i++) {
-      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", 27561 + i, 28091 + i));
+      NODES.put(IDS.get(i), new Peer(IDS.get(i), "127.0.0.1", TestPorts.port(27561 + i), TestPorts.port(28091 + i)));
     }
   }
 
   @BeforeAll
   static void up() throws Exception {
     launcher = new LauncherProcess(Files.createTempDirectory(Path.of("target"), "it-raft-"), IDS);
-    conf = Path.of("src/test/resources/it-raft-5.conf").toAbsolutePath();
+    conf = TestPorts.deployment(Path.of("src/test/resources/it-raft-5.conf"));
     LauncherProcess.Result up = launcher.run("up", "--config", conf.toString());
     assertEquals(0, up.exitCode(), up.output());
     for (String id : IDS) {

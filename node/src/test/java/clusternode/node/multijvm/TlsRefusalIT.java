@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import clusternode.node.ctl.NodeClient;
 import clusternode.node.launcher.LocalCluster;
 import clusternode.protocols.peers.Peer;
+import clusternode.protocols.testing.TestPorts;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,8 +36,8 @@ import org.junit.jupiter.api.Test;
 class TlsRefusalIT {
   private static final List<String> MEMBERS = List.of("n1", "n2", "n3");
   private static final Map<String, Peer> NODES = new TreeMap<>();
-  private static final Peer FOREIGN = new Peer("n4", "127.0.0.1", 27704, 28204);
-  private static final Peer PLAIN = new Peer("n5", "127.0.0.1", 27705, 28205);
+  private static final Peer FOREIGN = new Peer("n4", "127.0.0.1", TestPorts.port(27704), TestPorts.port(28204));
+  private static final Peer PLAIN = new Peer("n5", "127.0.0.1", TestPorts.port(27705), TestPorts.port(28205));
   private static final NodeClient http = new NodeClient(null, Duration.ofSeconds(5));
   private static final Path JAR = Path.of(System.getProperty("clusternode.jar", "target/clusternode.jar"));
   private static final List<Process> intruders = new ArrayList<>();
@@ -46,7 +47,7 @@ class TlsRefusalIT {
 
   static {
     for (int i = 0; i < MEMBERS.size(); i++) {
-      NODES.put(MEMBERS.get(i), new Peer(MEMBERS.get(i), "127.0.0.1", 27701 + i, 28201 + i));
+      NODES.put(MEMBERS.get(i), new Peer(MEMBERS.get(i), "127.0.0.1", TestPorts.port(27701 + i), TestPorts.port(28201 + i)));
     }
   }
 
@@ -85,7 +86,7 @@ class TlsRefusalIT {
   }
 
   private static Path conf(String name) {
-    return Path.of("src/test/resources", name).toAbsolutePath();
+    return TestPorts.deployment(Path.of("src/test/resources", name));
   }
 
   /** Starts one node the way bin/node does, with its own log and data under {@code home}. */
@@ -144,11 +145,11 @@ class TlsRefusalIT {
       assertFalse(metrics.contains("peer=\"n4\"") || metrics.contains("peer=\"n5\""), id + " counted intruder traffic");
       String log = memberLog(id);
       assertFalse(log.contains("from n4") || log.contains("from n5"), id + " received an intruder's envelope");
-      assertFalse(log.contains("127.0.0.1:27704] is JOINING") || log.contains("127.0.0.1:27705] is JOINING"),
+      assertFalse(log.contains("127.0.0.1:" + FOREIGN.akkaPort() + "] is JOINING") || log.contains("127.0.0.1:" + PLAIN.akkaPort() + "] is JOINING"),
           id + " saw an intruder join");
     }
-    assertTrue(MEMBERS.stream().anyMatch(id -> memberLog(id).contains("127.0.0.1:27702] is JOINING")
-            || memberLog(id).contains("127.0.0.1:27703] is JOINING")),
+    assertTrue(MEMBERS.stream().anyMatch(id -> memberLog(id).contains("127.0.0.1:" + TestPorts.port(27702) + "] is JOINING")
+            || memberLog(id).contains("127.0.0.1:" + TestPorts.port(27703) + "] is JOINING")),
         "the members' own join shows in their logs");
 
     // The cluster is as it was: its three voters, all reachable from each other, a leader among

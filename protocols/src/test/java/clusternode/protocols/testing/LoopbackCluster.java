@@ -11,9 +11,6 @@ import clusternode.protocols.peers.PeerDirectory;
 import clusternode.protocols.transport.Transport;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Several real ActorSystems in one JVM, talking Artery TCP over loopback on free ports: the
+ * Several real ActorSystems in one JVM, talking Artery TCP over loopback on ports from {@link TestPorts}: the
  * ActorTestKit layer of the tests. Each node gets a Transport; {@code starter} spawns the
  * protocol actors under test from the node's guardian.
  */
@@ -43,7 +40,7 @@ public final class LoopbackCluster implements AutoCloseable {
       BiConsumer<akka.actor.typed.javadsl.ActorContext<Void>, Node> starter) {
     List<Peer> peers = new ArrayList<>();
     for (String id : ids) {
-      peers.add(new Peer(id, "127.0.0.1", freePort(), freePort()));
+      peers.add(new Peer(id, "127.0.0.1", TestPorts.next(), TestPorts.next()));
     }
     LoopbackCluster cluster = new LoopbackCluster();
     for (String id : ids) {
@@ -77,14 +74,6 @@ public final class LoopbackCluster implements AutoCloseable {
   @Override
   public void close() {
     nodes.values().forEach(n -> ActorTestKit.shutdown(n.system(), java.time.Duration.ofSeconds(10)));
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** Polls {@code condition} until it holds or {@code seconds} pass; fails with {@code what}. */
