@@ -145,7 +145,8 @@ class CoordRoutesTest {
     assertEquals(id, ok("GET", "/kv?prefix=session", null).json().get("kvs").get(0).get("lease").asLong());
     long other = ok("POST", "/leases", "{\"ttlMs\":500}").json().get("id").asLong();
     ok("PUT", "/kv/eph?lease=" + other, "x");
-    http.tick("n1#1", 1_700); // 500 + one interval (100) after the grant at 1_000
+    http.tick("n1#1", 1_100); // the first tick after the grant settles it: 1_100 + 500
+    http.tick("n1#1", 1_600);
     assertEquals(404, http.send("GET", "/kv/eph", null).status(), "expired with its lease");
     assertEquals(404, http.send("GET", "/leases/" + other, null).status());
     JsonNode revoked = ok("DELETE", "/leases/" + id, null).json();
@@ -181,7 +182,8 @@ class CoordRoutesTest {
       assertEquals(lease, second.get("lease").asLong());
       JsonNode progress = watch.nextData(WITHIN);
       assertEquals("progress", progress.get("type").asText(), "an idle watcher hears how far the store is");
-      http.tick("n1#1", 10_000);
+      http.tick("n1#1", 10_000); // settles the lease: 10_300
+      http.tick("n1#1", 10_300);
       JsonNode expired = watch.nextChange(WITHIN);
       assertEquals("delete", expired.get("type").asText());
       assertEquals("lease-expired:" + lease, expired.get("cause").asText());

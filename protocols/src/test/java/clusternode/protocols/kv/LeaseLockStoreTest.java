@@ -21,12 +21,14 @@ class LeaseLockStoreTest {
   @Test
   void aLeaseExpiresByTicksAndTakesItsKeysInTheSameCommand() {
     f.tick("n1#1", 10_000);
-    long lease = f.lease(1_000); // expires at 10_000 + one interval (100) + 1_000
+    long lease = f.lease(1_000);
     f.ok(new KvCommand.Put("session/a", "x", lease, null, 0));
     f.ok(new KvCommand.Put("session/b", "y", lease, null, 0));
-    assertEquals(0, f.tick("n1#1", 11_099).body().get("expired").size(), "not before TTL + one tick interval");
+    // the first tick after the grant settles it: that tick's time + TTL
+    assertEquals(0, f.tick("n1#1", 10_500).body().get("expired").size());
+    assertEquals(0, f.tick("n1#1", 11_499).body().get("expired").size(), "not before its TTL");
     assertEquals(2, f.range("session/").get("kvs").size());
-    Reply expiry = f.tick("n1#1", 11_100);
+    Reply expiry = f.tick("n1#1", 11_500);
     assertEquals(List.of(lease), ids(expiry.body().get("expired")));
     assertEquals(0, f.range("session/").get("kvs").size());
     long rev = expiry.body().get("revision").asLong();
@@ -39,15 +41,26 @@ class LeaseLockStoreTest {
   }
 
   @Test
+  void aLeaseGrantedAfterAnIdleSpellIsNotExpiredByAStaleClock() {
+    // Found in the README tour: no ticks while no lease exists, so the lease clock stands still;
+    // a grant minutes later must count from the next tick, not from the stale clock.
+    f.tick("n1#1", 1_000);
+    long lease = f.lease(2_000);
+    assertEquals(0, f.tick("n1#1", 600_000).body().get("expired").size());
+    assertEquals(2_000, f.query(new KvQuery.LeaseInfo(lease)).body().get("remainingMs").asLong());
+    assertEquals(1, f.tick("n1#1", 602_000).body().get("expired").size());
+  }
+
+  @Test
   void keepAliveExtendsAndRevokeDeletesKeys() {
     f.tick("n1#1", 0);
     long lease = f.lease(1_000);
     f.ok(new KvCommand.Put("k", "v", lease, null, 0));
-    f.tick("n1#1", 900);
-    f.ok(new KvCommand.LeaseKeepAlive(lease)); // now expires at 900 + 100 + 1000
-    assertEquals(0, f.tick("n1#1", 1_500).body().get("expired").size());
+    f.tick("n1#1", 900); // settles the grant: 1_900
+    f.ok(new KvCommand.LeaseKeepAlive(lease));
+    assertEquals(0, f.tick("n1#1", 1_500).body().get("expired").size()); // settles the keep-alive: 2_500
     JsonNode info = f.query(new KvQuery.LeaseInfo(lease)).body();
-    assertEquals(500, info.get("remainingMs").asLong());
+    assertEquals(1_000, info.get("remainingMs").asLong());
     assertEquals("k", info.get("keys").get(0).asText());
     f.ok(new KvCommand.Put("k", "detached", 0, null, 0)); // a put without the lease detaches the key
     assertEquals(0, f.query(new KvQuery.LeaseInfo(lease)).body().get("keys").size());
@@ -60,8 +73,9 @@ class LeaseLockStoreTest {
   @Test
   void aNewProposerExtendsEveryLeaseInsteadOfExpiringIt() {
     f.tick("n1#1", 50_000);
-    long lease = f.lease(1_000); // 1_100 left on n1's clock
-    f.tick("n1#1", 50_600); // 500 left
+    long lease = f.lease(1_000);
+    f.tick("n1#1", 50_600); // settled: expires at 51_600
+    f.tick("n1#1", 51_100); // 500 left
     // n2 becomes leader; its clock reads something unrelated. Nothing expires in its first tick:
     // the lease keeps its 500 ms plus the election allowance (extendMs = 1_000) on n2's clock.
     assertEquals(0, f.tick("n2#2", 7_000).body().get("expired").size());
@@ -114,6 +128,7 @@ class LeaseLockStoreTest {
     assertEquals(tokenA, again.get("fencingToken").asLong(), "enqueueing twice keeps the place");
     assertEquals(200, f.run(new KvCommand.Put("guarded", "by-a", 0, "db", tokenA)).status());
     // a's holder pauses; its lease expires; b holds with a larger token
+    f.tick("n1#1", 1); // settles the grants: a expires at 1_001
     f.tick("n1#1", 1_100);
     JsonNode holder = f.query(new KvQuery.Holder("lock", "db")).body();
     assertEquals(b, holder.get("lease").asLong());

@@ -65,6 +65,7 @@ public final class KvSnapshot {
         out.writeLong(l.id);
         out.writeLong(l.ttlMs);
         out.writeLong(l.expiresAtMs);
+        out.writeBoolean(l.renewed);
       }
       out.writeInt(core.highestToken.size());
       for (Map.Entry<String, Long> e : core.highestToken.entrySet()) {
@@ -154,6 +155,7 @@ public final class KvSnapshot {
       Map<Long, Leases.Lease> leases = new LinkedHashMap<>();
       for (int i = 0; i < leaseCount; i++) {
         Leases.Lease l = new Leases.Lease(in.readLong(), in.readLong(), in.readLong());
+        l.renewed = in.readBoolean();
         leases.put(l.id, l);
       }
       int tokenCount = count(in);

@@ -8,9 +8,13 @@ import java.util.TreeSet;
 
 /**
  * Leases and the lease clock. Time enters only through {@link #tick}: a command the Raft leader
- * proposes with its own clock reading. Grants and keep-alives carry no time: they count from the
- * last tick, plus one tick interval (the most the leader's clock can have moved since that tick
- * before the next one), so a lease never expires before its TTL has passed since the keep-alive.
+ * proposes with its own clock reading. Grants and keep-alives carry no time: they mark the lease
+ * renewed, and the next tick settles every renewed lease at the tick's time plus its TTL. A
+ * keep-alive ordered before a tick reached the leader before that tick was proposed, so the lease
+ * lasts at least its TTL after the client sent the keep-alive: never early, even when ticks are
+ * late or the clock was idle (no ticks are proposed while no lease exists). Until that tick the
+ * lease's expiry is the last tick's time plus one interval plus its TTL, which only matters for
+ * reading its remaining time.
  *
  * <p><b>Leader change.</b> Two nodes' clocks are not comparable, and while there is no leader
  * nobody ticks and no client can keep a lease alive. So when a tick comes from a different
@@ -28,6 +32,8 @@ final class Leases {
     final long id;
     final long ttlMs;
     long expiresAtMs;
+    /** Granted or kept alive since the last tick: the next tick sets its expiry from its own time. */
+    boolean renewed = true;
     final TreeSet<String> keys = new TreeSet<>();
 
     Lease(long id, long ttlMs, long expiresAtMs) {
@@ -73,6 +79,7 @@ final class Leases {
 
   void keepAlive(Lease l) {
     l.expiresAtMs = Math.max(l.expiresAtMs, clockMs + intervalMs + l.ttlMs);
+    l.renewed = true;
   }
 
   /** Removes the lease; its keys are the caller's to delete. */
@@ -94,7 +101,8 @@ final class Leases {
     if (!from.equals(proposer)) {
       for (Lease l : byId.values()) {
         long remaining = Math.max(0, l.expiresAtMs - clockMs);
-        l.expiresAtMs = nowMs + remaining + extendMs;
+        l.expiresAtMs = nowMs + Math.max(remaining, l.renewed ? l.ttlMs : 0) + extendMs;
+        l.renewed = false;
       }
       proposer = from;
       clockMs = nowMs;
@@ -102,7 +110,10 @@ final class Leases {
     }
     clockMs = Math.max(clockMs, nowMs); // a clock that stepped back never revives or shortens anything
     for (Lease l : byId.values()) {
-      if (l.expiresAtMs <= clockMs) {
+      if (l.renewed) {
+        l.expiresAtMs = Math.max(l.expiresAtMs, clockMs + l.ttlMs);
+        l.renewed = false;
+      } else if (l.expiresAtMs <= clockMs) {
         expired.add(l);
       }
     }
