@@ -47,6 +47,7 @@ public final class PbftProvider implements ProtocolProvider {
   @Override
   public void validate(Config config, PeerDirectory peers, Set<String> enabled) {
     PbftSettings.fromConfig(config, peers);
+    clusternode.protocols.kv.KvSettings.fromConfig(config, "pbft"); // cluster-node.kv, checked at start-up
   }
 
   @Override

@@ -44,6 +44,7 @@ public final class RaftProvider implements ProtocolProvider {
   @Override
   public void validate(Config config, PeerDirectory peers, Set<String> enabled) {
     RaftSettings.fromConfig(config, peers);
+    clusternode.protocols.kv.KvSettings.fromConfig(config, "raft"); // cluster-node.kv, checked at start-up
   }
 
   @Override
