@@ -60,8 +60,12 @@ final class CoordHttp implements AutoCloseable {
   private final ServerBinding binding;
 
   CoordHttp(ActorTestKit kit, boolean leases) throws Exception {
+    this(kit, leases, 8);
+  }
+
+  CoordHttp(ActorTestKit kit, boolean leases, int maxWatchers) throws Exception {
     KvSettings settings = new KvSettings(KvLimits.defaults().withRetainRevisions(50).withLeases(leases), Duration.ofMillis(200),
-        Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofMillis(300), 64, 8);
+        Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofMillis(300), 64, maxWatchers);
     store = new KvStore(settings.limits());
     ordering = new InMemoryOrdering(store);
     int port = TestPorts.next();
