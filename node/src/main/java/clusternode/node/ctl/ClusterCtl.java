@@ -17,7 +17,8 @@ import clusternode.protocols.peers.Peer;
 /** {@code bin/clusterctl}: the client of one node's HTTP API. */
 @Command(name = "clusterctl", mixinStandardHelpOptions = true,
     description = "Talks to a node's HTTP API.",
-    subcommands = {ClusterCtl.Faults.class, ClusterCtl.Cas.class, ClusterCtl.ClusterView.class, LedgerCtl.class})
+    subcommands = {ClusterCtl.Faults.class, ClusterCtl.Cas.class, ClusterCtl.ClusterView.class, LedgerCtl.class,
+        CoordCtl.Range.class, CoordCtl.Txn.class, CoordCtl.Lease.class, CoordCtl.Watch.class, LockCtl.Lock.class, LockCtl.Elect.class})
 public final class ClusterCtl implements Callable<Integer> {
   @Option(names = {"-u", "--url"}, defaultValue = "http://127.0.0.1:8081", description = "node to talk to (default ${DEFAULT-VALUE})")
   URI url;
