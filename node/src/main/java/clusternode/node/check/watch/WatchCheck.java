@@ -31,7 +31,10 @@ import java.util.TreeSet;
  *   <li>the same history: over the covered revisions the watcher's changes equal the reference's,
  *       one for one, in order;
  *   <li>the reference agrees with the final range read: its changes up to the range's revision
- *       fold to the same live keys and values.
+ *       fold to the same live keys and values;
+ *   <li>not stuck: after the heal every watcher reaches the last revision of the committed history
+ *       within a bound (a stream that silently stops delivering would otherwise cover less and
+ *       less, and pass).
  * </ol>
  * Writes of unknown outcome may appear or not. Several changes may share a revision (a txn, a
  * lease expiry); a watcher that reconnects from the last revision it saw plus one relies on the
@@ -72,6 +75,9 @@ public final class WatchCheck {
     List<Stream> all = new ArrayList<>(h.watchers().values());
     h.reference().ifPresent(all::add);
     for (Stream s : all) {
+      if (s.stuck() != null) {
+        violations.add(s.process() + ": stuck: " + s.stuck() + " (it had reached " + s.vouchedTo() + ")");
+      }
       order(s);
       noGap(s, acked);
       noPhantom(s, possible);

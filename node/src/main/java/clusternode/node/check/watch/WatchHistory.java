@@ -51,8 +51,10 @@ public record WatchHistory(List<Write> writes, Map<String, Stream> watchers, Opt
    *
    * @param vouchedTo the highest revision the watcher was told everything up to (an event, a
    *     progress notification or the final catch-up reached it); 0 if none
+   * @param stuck why the watcher did not catch up after the heal (a failed {@code watch-caught-up});
+   *     null when it did or was not asked
    */
-  public record Stream(String process, List<Segment> segments, long vouchedTo) {
+  public record Stream(String process, List<Segment> segments, long vouchedTo, String stuck) {
     /** The first revision asked for; 0 when it never connected. */
     public long firstFrom() {
       return segments.isEmpty() ? 0 : segments.get(0).fromRevision();
@@ -130,6 +132,7 @@ public record WatchHistory(List<Write> writes, Map<String, Stream> watchers, Opt
     List<Segment> segments = new ArrayList<>();
     List<Received> current = null;
     long vouched = 0;
+    String stuck = null;
     for (Operation op : ops) {
       Event in = op.invoke();
       switch (in.f()) {
@@ -152,14 +155,20 @@ public record WatchHistory(List<Write> writes, Map<String, Stream> watchers, Opt
         }
         case WatchOps.OTHER -> vouched = Math.max(vouched,
             WatchEvent.progressRevision(in.value(), op.result() == null ? "" : op.result()));
-        case WatchOps.CAUGHT_UP -> vouched = Math.max(vouched, parseLong(in.value()));
+        case WatchOps.CAUGHT_UP -> {
+          if (op.type().equals(Event.OK)) {
+            vouched = Math.max(vouched, parseLong(in.value()));
+          } else {
+            stuck = "did not reach revision " + in.value() + " after the heal: " + op.error();
+          }
+        }
         case WatchOps.END -> current = null;
         default -> {
           // other stream words carry nothing the checker uses
         }
       }
     }
-    return new Stream(process, segments, vouched);
+    return new Stream(process, segments, vouched, stuck);
   }
 
   private static Range range(Operation op) {

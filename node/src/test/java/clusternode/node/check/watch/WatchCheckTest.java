@@ -150,4 +150,14 @@ class WatchCheckTest {
     WatchHistories h = writes().open("c5", 14).event("c5", "delete", "w/a", null, 14);
     assertTrue(WatchCheck.check(h.history().operations()).valid());
   }
+
+  @Test
+  void aWatcherThatNeverCatchesUpAfterTheHealFails() {
+    WatchHistories h = writes()
+        .open("c5", 11).event("c5", "put", "w/a", "c0-0", 11).event("c5", "put", "w/b", "c1-0", 13).stuck("c5", 17);
+    WatchCheck.Result r = WatchCheck.check(h.history().operations());
+    assertFalse(r.valid());
+    assertEquals("c5: stuck: did not reach revision 17 after the heal: still at 13 after 30 s (it had reached 13)",
+        r.violations().get(0));
+  }
 }

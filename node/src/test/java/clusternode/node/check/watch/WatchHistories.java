@@ -60,6 +60,10 @@ final class WatchHistories {
     return op(watcher, WatchOps.CAUGHT_UP, null, Long.toString(revision), Event.OK, null, null);
   }
 
+  WatchHistories stuck(String watcher, long target) {
+    return op(watcher, WatchOps.CAUGHT_UP, null, Long.toString(target), Event.FAIL, null, "still at 13 after 30 s");
+  }
+
   WatchHistories finalRange(long revision, String... keyValues) {
     StringBuilder kvs = new StringBuilder();
     for (int i = 0; i < keyValues.length; i += 2) {
