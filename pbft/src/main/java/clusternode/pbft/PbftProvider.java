@@ -3,7 +3,8 @@ package clusternode.pbft;
 import akka.actor.typed.ActorRef;
 import akka.http.javadsl.server.Directives;
 import akka.http.javadsl.server.Route;
-import clusternode.protocols.kv.KvRoutes;
+import clusternode.protocols.kv.KvService;
+import clusternode.protocols.statemachine.StateMachines;
 import clusternode.pbft.http.PbftRoutes;
 import clusternode.pbft.shell.PbftMetrics;
 import clusternode.pbft.shell.PbftReplica;
@@ -64,13 +65,15 @@ public final class PbftProvider implements ProtocolProvider {
     } catch (IOException e) {
       throw new ProtocolStartException("pbft storage in " + dir + ": " + e.getMessage(), e);
     }
+    StateMachines machines = OrderedMachines.of(context.config(), PbftReplica.NAME);
     ActorRef<PbftReplica.Command> replica = context.spawn(PbftReplica.create(context.transport(), settings, storage,
-        recovered, OrderedMachines.of(context.config(), PbftReplica.NAME), metrics), PbftReplica.NAME);
+        recovered, machines, metrics), PbftReplica.NAME);
     PbftReplicated pbft = new PbftReplicated(replica, context.system().scheduler(), settings.requestTimeout());
     context.provide(PbftReplica.NAME, pbft);
     boolean raftToo = enabled.contains(RAFT);
     PbftRoutes pbftRoutes = new PbftRoutes(pbft, raftToo ? "pbft" : "consensus");
-    Route routes = raftToo ? pbftRoutes.routes() : Directives.concat(new KvRoutes(pbft, PbftReplicated.MAX_OP_BYTES).routes(), pbftRoutes.routes());
+    Route routes = raftToo ? pbftRoutes.routes() : Directives.concat(
+        KvService.pbft(context, pbft, machines, PbftReplicated.MAX_OP_BYTES), pbftRoutes.routes());
     return new ProtocolInstance() {
       @Override
       public Optional<Route> routes() {

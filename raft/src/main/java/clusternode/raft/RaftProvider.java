@@ -1,7 +1,8 @@
 package clusternode.raft;
 
 import akka.actor.typed.ActorRef;
-import clusternode.protocols.kv.KvRoutes;
+import clusternode.protocols.kv.KvService;
+import clusternode.protocols.statemachine.StateMachines;
 import clusternode.protocols.statemachine.OrderedMachines;
 import clusternode.protocols.monitor.PeerMonitor;
 import clusternode.protocols.monitor.PeerMonitorProvider;
@@ -24,6 +25,7 @@ import akka.http.javadsl.server.Route;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 
@@ -56,12 +58,17 @@ public final class RaftProvider implements ProtocolProvider {
     } catch (IOException e) {
       throw new ProtocolStartException("raft storage in " + dir + ": " + e.getMessage(), e);
     }
+    StateMachines machines = OrderedMachines.of(context.config(), RaftServer.NAME);
     ActorRef<RaftServer.Command> server = context.spawn(
-        RaftServer.create(context.transport(), settings, storage, OrderedMachines.of(context.config(), RaftServer.NAME), metrics), RaftServer.NAME);
+        RaftServer.create(context.transport(), settings, storage, machines, metrics), RaftServer.NAME);
     RaftReplicated raft = new RaftReplicated(server, context.system().scheduler(), settings.requestTimeout());
     context.provide(RaftServer.NAME, raft);
     RaftRoutes raftRoutes = new RaftRoutes(raft, context.require(PeerMonitor.NAME, PeerMonitorProvider.Instance.class));
-    Route routes = Directives.concat(new KvRoutes(raft, settings.maxCommandBytes()).routes(), raftRoutes.routes());
+    // a new leader gives every lease its longest election on top of what it had left (see KvLeaseTicks)
+    long electionMaxMs = settings.tick().multipliedBy(settings.core().electionTimeoutMaxTicks()).toMillis();
+    Route kv = KvService.raft(context, raft, machines, settings.maxCommandBytes(), () -> raft.status().thenApply(
+        s -> s.isLeader() ? OptionalLong.of(s.term()) : OptionalLong.empty()), electionMaxMs);
+    Route routes = Directives.concat(kv, raftRoutes.routes());
     return new ProtocolInstance() {
       @Override
       public Optional<Route> routes() {

@@ -11,6 +11,12 @@ import akka.http.javadsl.server.AllDirectives;
 import akka.http.javadsl.server.Route;
 import akka.http.javadsl.unmarshalling.Unmarshaller;
 import clusternode.protocols.http.Json;
+import clusternode.protocols.kv.core.Keys;
+import clusternode.protocols.kv.http.KvCalls;
+import clusternode.protocols.kv.http.LeaseRoutes;
+import clusternode.protocols.kv.http.QueueRoutes;
+import clusternode.protocols.kv.http.RangeTxnRoutes;
+import clusternode.protocols.kv.http.WatchRoutes;
 import clusternode.protocols.statemachine.Replicated;
 import clusternode.protocols.statemachine.Replicated.ReadConsistency;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -34,27 +41,63 @@ public final class KvRoutes extends AllDirectives {
 
   private final Replicated ordering;
   private final int maxOpBytes;
+  private final KvCalls calls;
+  private final RangeTxnRoutes rangeTxn;
+  private final AtomicInteger openStreams = new AtomicInteger();
+
+  /** Without a local replica: the KV routes, ranges and txn; leases, watch, locks, elections answer 501. */
+  public KvRoutes(Replicated ordering, int maxOpBytes) {
+    this(ordering, maxOpBytes, null, KvSettings.defaults().withLeases(false));
+  }
 
   /**
    * @param maxOpBytes the largest encoded operation the protocol can carry (PBFT sends each in one
    *     Akka message); larger ones get 400 before anything is proposed
+   * @param local this node's replica of the store (watchers and lock waiters read it), or null
    */
-  public KvRoutes(Replicated ordering, int maxOpBytes) {
+  public KvRoutes(Replicated ordering, int maxOpBytes, KvStore local, KvSettings settings) {
     this.ordering = ordering;
     this.maxOpBytes = maxOpBytes;
+    this.calls = new KvCalls(ordering, maxOpBytes, local, settings);
+    this.rangeTxn = new RangeTxnRoutes(calls);
   }
 
   public Route routes() {
-    return pathPrefix("kv", () -> pathPrefix(segment(), key -> concat(
-        pathEnd(() -> concat(
-            put(() -> entity(Unmarshaller.entityToByteArray(), value -> write(new KvOp.Put(key, value), this::written))),
-            get(() -> parameterOptional("consistency", c -> read(key, c))),
-            delete(() -> write(new KvOp.Delete(key), this::deleted)))),
-        path("cas", () -> post(() -> entity(Unmarshaller.entityToByteArray(), body -> cas(key, body)))))));
+    return concat(
+        pathPrefix("kv", () -> concat(
+            pathEnd(() -> get(rangeTxn::range)),
+            path("txn", () -> post(rangeTxn::txn)),
+            pathPrefix(segment(), key -> concat(
+                pathEnd(() -> concat(
+                    put(() -> entity(Unmarshaller.entityToByteArray(), value -> putRoute(key, value))),
+                    get(() -> parameterOptional("consistency", c -> read(key, c))),
+                    delete(() -> write(new KvOp.Delete(key), this::deleted)))),
+                path("cas", () -> post(() -> entity(Unmarshaller.entityToByteArray(), body -> cas(key, body)))))))),
+        new LeaseRoutes(calls).routes(),
+        new WatchRoutes(calls, openStreams).routes(),
+        new QueueRoutes(calls, openStreams).routes());
+  }
+
+  /** A plain put keeps its binary form (and client session); one with a lease or a fencing token goes as JSON. */
+  private Route putRoute(String key, byte[] value) {
+    return parameterOptional("lease", lease -> optionalHeaderValueByName("X-Fencing-Lock", lock ->
+        optionalHeaderValueByName("X-Fencing-Token", token -> {
+          String unwritable = Keys.unwritableReason(key);
+          if (unwritable != null) {
+            return complete(Json.error(StatusCodes.BAD_REQUEST, unwritable));
+          }
+          if (lease.isEmpty() && lock.isEmpty() && token.isEmpty()) {
+            return write(new KvOp.Put(key, value), this::written);
+          }
+          return rangeTxn.put(key, value, lease, lock, token);
+        })));
   }
 
   private Route write(KvOp op, Function<KvResult, HttpResponse> answer) {
     String invalid = op instanceof KvOp.Put p ? KvOp.invalidReason(p.key(), p.value()) : KvOp.invalidReason(op.key());
+    if (invalid == null) {
+      invalid = Keys.unwritableReason(op.key());
+    }
     if (invalid != null) {
       return complete(Json.error(StatusCodes.BAD_REQUEST, invalid));
     }

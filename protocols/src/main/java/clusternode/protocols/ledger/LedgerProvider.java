@@ -31,7 +31,7 @@ import java.util.concurrent.CompletionStage;
  * default {@value LedgerRoutes#DEFAULT_MAX_IN_FLIGHT}), {@value #TICK_INTERVAL_KEY} (optional,
  * default 1s; 0 = off: how often this node checks whether a pending transfer's timeout has passed,
  * and if so proposes a {@code tick} carrying its clock so that it expires even when no other
- * command comes; see {@link ExpiryTicks}).
+ * command comes; see {@link LedgerTicks}).
  */
 public final class LedgerProvider implements ProtocolProvider {
   public static final String NAME = "ledger";
@@ -84,7 +84,7 @@ public final class LedgerProvider implements ProtocolProvider {
     LedgerRoutes routes = new LedgerRoutes(replicated, System::currentTimeMillis, maxInFlight(context.config()));
     Duration tick = tickInterval(context.config());
     if (!tick.isZero()) {
-      ExpiryTicks ticks = new ExpiryTicks(replicated, System::currentTimeMillis, rank(context.config()) * tick.toMillis());
+      Runnable ticks = LedgerTicks.create(replicated, System::currentTimeMillis, rank(context.config()) * tick.toMillis());
       context.system().scheduler().scheduleAtFixedRate(tick, tick, ticks, context.system().executionContext());
     }
     return new Instance(ordering, routes.route());

@@ -1,5 +1,6 @@
 package clusternode.protocols.statemachine;
 
+import clusternode.protocols.kv.KvSettings;
 import clusternode.protocols.kv.KvStore;
 import clusternode.protocols.ledger.LedgerProvider;
 import clusternode.protocols.ledger.LedgerStateMachine;
@@ -17,7 +18,7 @@ public final class OrderedMachines {
 
   public static StateMachines of(Config config, String orderingProtocol) {
     List<StateMachine> machines = new ArrayList<>();
-    machines.add(new KvStore());
+    machines.add(new KvStore(KvSettings.fromConfig(config, orderingProtocol).limits()));
     if (LedgerProvider.orderedBy(config, orderingProtocol)) {
       machines.add(new LedgerStateMachine());
     }
