@@ -62,6 +62,10 @@ public final class Bench {
       case "gossip-converge" -> gossipConverge(runs);
       case "failover" -> failover(runs);
       case "view-change" -> viewChange(runs);
+      case "txn" -> load(workload, clients, duration, target, CoordLoads.txns(valueBytes), s -> s == 200);
+      case "lease-keepalive" -> load(workload, clients, duration, target,
+          CoordLoads.keepAlives(grantLeases(clients, Duration.ofMinutes(10))), s -> s == 200);
+      case "watch-fanout" -> watchFanout(clients, duration);
       default -> throw new IllegalArgumentException("unknown workload " + workload);
     };
     Map<String, Object> result = new LinkedHashMap<>();
@@ -327,12 +331,13 @@ public final class Bench {
     }
   }
 
-  private void postUntilOk(String path, String body) throws IOException, InterruptedException {
+  private NodeClient.Answer postUntilOk(String path, String body) throws IOException, InterruptedException {
     for (int attempt = 0; attempt < 100; attempt++) {
       for (Peer p : cluster.peers().all().values()) {
         try {
-          if (http.send(p, path, "POST", body).ok()) {
-            return;
+          NodeClient.Answer a = http.send(p, path, "POST", body);
+          if (a.ok()) {
+            return a;
           }
         } catch (IOException e) {
           // next node
@@ -341,6 +346,41 @@ public final class Bench {
       Thread.sleep(100);
     }
     throw new IOException("cannot set up the ledger bench: " + path + " " + body);
+  }
+
+  /** One lease per bench client, each with {@code ttl} (longer than warm-up and run: the bench keeps them alive). */
+  private long[] grantLeases(int clients, Duration ttl) throws IOException, InterruptedException {
+    long[] ids = new long[clients];
+    for (int c = 0; c < clients; c++) {
+      ids[c] = postUntilOk("/leases", "{\"ttlMs\":" + ttl.toMillis() + "}").json().path("id").asLong();
+    }
+    return ids;
+  }
+
+  /** N watchers ({@code --clients}) on one prefix; p50/p99 from a write's answer to the last watcher's event. */
+  private Map<String, Object> watchFanout(int watchers, Duration duration) throws IOException, InterruptedException {
+    WatchFanout.Result r = new WatchFanout(List.copyOf(cluster.peers().all().values()), http,
+        cluster.httpsClientContext()).run(watchers, duration);
+    Histogram last = r.latency().commitToLast();
+    Histogram sent = r.latency().sendToLast();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("watchers", r.watchers());
+    m.put("nodes", cluster.peers().size());
+    m.put("writes", r.writes());
+    m.put("writeEveryMs", WatchFanout.WRITE_EVERY_MS);
+    m.put("complete", r.latency().complete());
+    m.put("incomplete", r.writes() - r.latency().complete());
+    m.put("allBeforeAnswer", r.latency().beforeAnswer());
+    m.put("p50Ms", ms(last.getValueAtPercentile(50)));
+    m.put("p90Ms", ms(last.getValueAtPercentile(90)));
+    m.put("p99Ms", ms(last.getValueAtPercentile(99)));
+    m.put("maxMs", ms(last.getMaxValue()));
+    m.put("sendToLastP50Ms", ms(sent.getValueAtPercentile(50)));
+    m.put("sendToLastP99Ms", ms(sent.getValueAtPercentile(99)));
+    if (r.firstError() != null) {
+      m.put("firstError", r.firstError());
+    }
+    return m;
   }
 
   /** Refuses to run unless a node's /health lists {@code protocol} (figures must be labelled truly). */
