@@ -25,7 +25,13 @@ record CoordJudgement(String verdict, List<String> details, List<String> witness
         + LockWorkload.LIVE_WITHIN.toSeconds() + " s after the heal; the final read holds the last write");
     Map<String, Object> results = new LinkedHashMap<>(r.stats());
     results.put("violations", r.violations());
-    return new CoordJudgement(r.valid() ? "VALID" : "INVALID", details, r.violations(), results, r.violating());
+    // Nothing acknowledged is nothing proved: a run where every write failed is no evidence of safety.
+    boolean vacuous = r.valid() && ((Number) r.stats().get("writesAcknowledged")).longValue() == 0;
+    if (vacuous) {
+      details.add("no guarded write was acknowledged: nothing to judge");
+    }
+    return new CoordJudgement(vacuous ? "UNKNOWN" : r.valid() ? "VALID" : "INVALID", details, r.violations(), results,
+        r.violating());
   }
 
   static CoordJudgement watch(List<Operation> ops) {
@@ -38,6 +44,11 @@ record CoordJudgement(String verdict, List<String> details, List<String> witness
         + (r.stats().get("reference") == null ? " (no reference stream: judged by the acknowledged writes alone)" : ""));
     Map<String, Object> results = new LinkedHashMap<>(r.stats());
     results.put("violations", r.violations());
-    return new CoordJudgement(r.valid() ? "VALID" : "INVALID", details, r.violations(), results, r.violating());
+    boolean vacuous = r.valid() && ((Number) r.stats().get("deliveriesChecked")).longValue() == 0;
+    if (vacuous) {
+      details.add("no acknowledged change fell in any watcher's range: nothing to judge");
+    }
+    return new CoordJudgement(vacuous ? "UNKNOWN" : r.valid() ? "VALID" : "INVALID", details, r.violations(), results,
+        r.violating());
   }
 }

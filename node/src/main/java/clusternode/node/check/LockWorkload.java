@@ -30,6 +30,12 @@ final class LockWorkload implements Workload {
   private final Nodes nodes;
   private final SSLContext tls;
   private final CoordHttp http;
+  /**
+   * Keepalives give up after one interval: one stuck on a paused node must not outlast the TTL
+   * while the next one could reach a live node (seen in a run: a 10 s wait on a paused node let
+   * every lease kept alive through it expire).
+   */
+  private final CoordHttp keepAliveHttp;
   private final long waitMs;
   private final Set<KeepAlive> keepAlives = ConcurrentHashMap.newKeySet();
 
@@ -37,6 +43,7 @@ final class LockWorkload implements Workload {
     this.nodes = nodes;
     this.tls = tls;
     this.http = new CoordHttp(tls, nodes.opTimeout());
+    this.keepAliveHttp = new CoordHttp(tls, Duration.ofMillis(KEEPALIVE_EVERY_MS));
     // The node holds an acquire up to waitMs; the client must wait longer than that for the answer.
     this.waitMs = Math.min(5_000, nodes.opTimeout().toMillis() / 2);
   }
@@ -54,7 +61,7 @@ final class LockWorkload implements Workload {
       if (lease <= 0) {
         return;
       }
-      KeepAlive keepAlive = new KeepAlive(http, history, keepAliveProcess, lease, KEEPALIVE_EVERY_MS,
+      KeepAlive keepAlive = new KeepAlive(keepAliveHttp, history, keepAliveProcess, lease, KEEPALIVE_EVERY_MS,
           nodes.peers(), new java.util.Random(client.random().nextLong()));
       keepAlives.add(keepAlive.start());
       try {
@@ -112,7 +119,7 @@ final class LockWorkload implements Workload {
 
   private Event write(Client client, long token) {
     String value = client.unique();
-    Op op = new Op(LockOps.WRITE, KEY, value, Long.toString(token), "PUT", "/kv/" + KEY, value);
+    Op op = new Op(LockOps.WRITE, KEY, value, Long.toString(token), "PUT", "/kv/" + WatchWorkload.inPath(KEY), value);
     return http.run(history, client.process(), client.pick(nodes.peers()), op, LockWorkload::written,
         "X-Fencing-Lock", LOCK, "X-Fencing-Token", Long.toString(token));
   }
@@ -165,7 +172,7 @@ final class LockWorkload implements Workload {
     boolean read = false;
     deadline = System.nanoTime() + FINAL_READ_WITHIN.toNanos();
     for (int i = 0; !read && System.nanoTime() < deadline; i++) {
-      read = Ops.run(h, reader, LockOps.FINAL, live.get(i % live.size()), Op.get(LockOps.READ, KEY, "/kv/" + KEY),
+      read = Ops.run(h, reader, LockOps.FINAL, live.get(i % live.size()), Op.get(LockOps.READ, KEY, "/kv/" + WatchWorkload.inPath(KEY)),
           LockWorkload::readOf).type().equals(Event.OK);
       if (!read) {
         Ops.sleep(200);

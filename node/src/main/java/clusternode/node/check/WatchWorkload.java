@@ -79,10 +79,10 @@ final class WatchWorkload implements Workload {
     return () -> {
       String key = prefix + "k" + client.random().nextInt(KEYS);
       if (client.random().nextInt(5) == 0) {
-        client.call(Op.send(WatchOps.DELETE, key, null, "DELETE", "/kv/" + key, null), WatchWorkload::deleted);
+        client.call(Op.send(WatchOps.DELETE, key, null, "DELETE", "/kv/" + inPath(key), null), WatchWorkload::deleted);
       } else {
         String value = client.unique();
-        client.call(Op.send(WatchOps.PUT, key, value, "PUT", "/kv/" + key, value), WatchWorkload::put);
+        client.call(Op.send(WatchOps.PUT, key, value, "PUT", "/kv/" + inPath(key), value), WatchWorkload::put);
       }
     };
   }
@@ -155,6 +155,11 @@ final class WatchWorkload implements Workload {
     return null;
   }
 
+  /** A key as one path segment: its "/" must not split it (the node would answer 404 for no such route). */
+  static String inPath(String key) {
+    return URLEncoder.encode(key, StandardCharsets.UTF_8);
+  }
+
   private String encoded() {
     return URLEncoder.encode(prefix, StandardCharsets.UTF_8);
   }
@@ -171,18 +176,24 @@ final class WatchWorkload implements Workload {
     return a.status() == 200 ? in.complete(Event.OK, a.body(), null, at) : Ops.unknown(in, a, at);
   }
 
-  /** 200: committed at the revision the answer names. 400: refused. Anything else: unknown. */
+  /**
+   * 200: committed at the revision the answer names. Any 4xx: refused, nothing applied. Anything
+   * else (503, a timeout): unknown.
+   */
   static Event put(Event in, NodeClient.Answer a, long at) {
-    return switch (a.status()) {
-      case 200, 201 -> in.complete(Event.OK, revision(a), null, at);
-      case 400, 413 -> in.complete(Event.FAIL, null, "status " + a.status() + " " + a.body(), at);
-      default -> Ops.unknown(in, a, at);
-    };
+    if (a.status() == 200 || a.status() == 201) {
+      return in.complete(Event.OK, revision(a), null, at);
+    }
+    return a.status() / 100 == 4 ? in.complete(Event.FAIL, null, "status " + a.status() + " " + a.body(), at)
+        : Ops.unknown(in, a, at);
   }
 
-  /** As {@link #put}; a delete of an absent key (404, or {@code deleted: false}) changed nothing. */
+  /**
+   * As {@link #put}; a delete of an absent key (the node's 404 "no such key", or {@code deleted:
+   * false}) changed nothing. Any other 404 (no such route) is a refusal like other 4xx.
+   */
   static Event deleted(Event in, NodeClient.Answer a, long at) {
-    if (a.status() == 404 || a.status() == 200 && !deletedSomething(a)) {
+    if (a.status() == 404 && a.body().contains("no such key") || a.status() == 200 && !deletedSomething(a)) {
       return in.complete(Event.OK, WatchOps.NO_CHANGE, null, at);
     }
     return put(in, a, at);

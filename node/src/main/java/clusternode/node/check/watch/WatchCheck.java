@@ -49,6 +49,8 @@ public final class WatchCheck {
 
   private final List<String> violations = new ArrayList<>();
   private final Set<Integer> violating = new TreeSet<>();
+  /** (acknowledged change, watcher covering it) pairs checked: 0 means the run proved nothing. */
+  private long deliveriesChecked;
 
   private WatchCheck() {}
 
@@ -89,6 +91,7 @@ public final class WatchCheck {
     stats.put("writesUnknown", h.writes().stream().filter(w -> w.outcome().equals(Event.INFO)).count());
     stats.put("acknowledgedWithoutRevision", ackedWithoutRevision);
     stats.put("watchers", h.watchers().size());
+    stats.put("deliveriesChecked", deliveriesChecked);
     Map<String, Object> perWatcher = new TreeMap<>();
     h.watchers().forEach((p, s) -> perWatcher.put(p, Map.of("events", s.received().size(), "connections",
         s.segments().size(), "from", s.firstFrom(), "vouchedTo", s.vouchedTo())));
@@ -126,6 +129,9 @@ public final class WatchCheck {
     for (Write w : acked.values().stream().sorted((a, b) -> Long.compare(a.revision(), b.revision())).toList()) {
       if (!s.covers(w.revision())) {
         continue;
+      }
+      if (!s.process().equals(WatchOps.REFERENCE)) {
+        deliveriesChecked++;
       }
       WatchEvent e = got.get(w.revision() + "\u0000" + w.key());
       if (e == null) {
