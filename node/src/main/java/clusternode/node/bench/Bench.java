@@ -371,12 +371,13 @@ public final class Bench {
     m.put("complete", r.latency().complete());
     m.put("incomplete", r.writes() - r.latency().complete());
     m.put("allBeforeAnswer", r.latency().beforeAnswer());
-    m.put("p50Ms", ms(last.getValueAtPercentile(50)));
-    m.put("p90Ms", ms(last.getValueAtPercentile(90)));
-    m.put("p99Ms", ms(last.getValueAtPercentile(99)));
-    m.put("maxMs", ms(last.getMaxValue()));
-    m.put("sendToLastP50Ms", ms(sent.getValueAtPercentile(50)));
-    m.put("sendToLastP99Ms", ms(sent.getValueAtPercentile(99)));
+    boolean any = r.latency().complete() > 0; // no figure rather than a 0 that reads as instant
+    m.put("p50Ms", any ? ms(last.getValueAtPercentile(50)) : null);
+    m.put("p90Ms", any ? ms(last.getValueAtPercentile(90)) : null);
+    m.put("p99Ms", any ? ms(last.getValueAtPercentile(99)) : null);
+    m.put("maxMs", any ? ms(last.getMaxValue()) : null);
+    m.put("sendToLastP50Ms", any ? ms(sent.getValueAtPercentile(50)) : null);
+    m.put("sendToLastP99Ms", any ? ms(sent.getValueAtPercentile(99)) : null);
     if (r.firstError() != null) {
       m.put("firstError", r.firstError());
     }

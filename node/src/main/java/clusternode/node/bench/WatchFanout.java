@@ -48,8 +48,8 @@ final class WatchFanout {
     try {
       for (int w = 0; w < watchers; w++) {
         Peer p = nodes.get(w % nodes.size());
-        SseConnection c = SseConnection.open(p.host(), p.httpPort(), tls, "/watch?prefix=" + prefix + "&fromRevision="
-            + from, 5_000, 30_000);
+        SseConnection c = SseConnection.open(p.host(), p.httpPort(), tls, "/watch?prefix=" + encoded(prefix)
+            + "&fromRevision=" + from, 5_000, 30_000);
         if (c.status() != 200) {
           throw new IOException("watch on " + p.id() + " refused: " + c.status() + " " + c.errorBody());
         }
@@ -75,16 +75,28 @@ final class WatchFanout {
   }
 
   private void follow(SseConnection c, String prefix, FanoutLatency latency, AtomicReference<String> firstError) {
+    SseParser.Message other = null;
     try {
       while (true) {
         SseParser.Message m = c.next();
         long now = System.nanoTime();
-        WatchEvent.parse(m.data()).filter(e -> e.key().startsWith(prefix) && e.value() != null)
+        var change = WatchEvent.parse(m.data());
+        change.filter(e -> e.key().startsWith(prefix) && e.value() != null)
             .ifPresent(e -> latency.received(writeIndex(e.value()), now));
+        if (change.isEmpty()) {
+          other = m; // a cancellation says why the stream ends
+        }
       }
     } catch (IOException e) {
-      firstError.compareAndSet(null, "a watcher's stream ended: " + e.getMessage()); // also how close() ends it
+      // also how close() ends it, after the figures were taken
+      firstError.compareAndSet(null, "a watcher's stream ended: " + e.getMessage()
+          + (other == null ? "" : "; last message: " + other.event() + " " + other.data()));
     }
+  }
+
+  /** A key or prefix inside a URL: its "/" must not split the path (the node would answer 404). */
+  static String encoded(String key) {
+    return java.net.URLEncoder.encode(key, java.nio.charset.StandardCharsets.UTF_8);
   }
 
   /** The value of write i is "i", so a watcher knows which write an event is. */
@@ -105,7 +117,7 @@ final class WatchFanout {
       Peer p = nodes.get(i % nodes.size());
       latency.sent(i, System.nanoTime());
       try {
-        NodeClient.Answer a = http.send(p, "/kv/" + prefix + "k" + (i % 16), "PUT", Integer.toString(i));
+        NodeClient.Answer a = http.send(p, "/kv/" + encoded(prefix + "k" + (i % 16)), "PUT", Integer.toString(i));
         if (a.status() != 200) {
           firstError.compareAndSet(null, "write " + i + ": " + a.status() + " " + a.body());
         } else {
@@ -135,7 +147,7 @@ final class WatchFanout {
     IOException last = null;
     for (Peer p : nodes) {
       try {
-        NodeClient.Answer a = http.get(p, "/kv?prefix=" + prefix);
+        NodeClient.Answer a = http.get(p, "/kv?prefix=" + encoded(prefix));
         if (a.status() == 200) {
           return a.json().path("revision").asLong(0);
         }
