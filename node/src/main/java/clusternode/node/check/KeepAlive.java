@@ -45,8 +45,19 @@ final class KeepAlive {
     return this;
   }
 
+  /** Stops it; a wait for the next interval is cut short. */
   void stop() {
     stopped = true;
+    thread.interrupt();
+  }
+
+  /**
+   * Stops it and waits for its thread (bounded): the next lease's keepalives record under the same
+   * process, and two of its operations must never be open at once.
+   */
+  void stopAndJoin() throws InterruptedException {
+    stop();
+    thread.join(10_000);
   }
 
   boolean lost() {

@@ -67,7 +67,11 @@ final class LockWorkload implements Workload {
       try {
         cycle(client, lease, keepAlive);
       } finally {
-        keepAlive.stop();
+        try {
+          keepAlive.stopAndJoin();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         keepAlives.remove(keepAlive);
       }
     };

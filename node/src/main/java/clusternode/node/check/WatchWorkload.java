@@ -96,16 +96,21 @@ final class WatchWorkload implements Workload {
   public List<String> finish(History history, List<Peer> live) throws Exception {
     List<String> problems = new ArrayList<>();
     long target = lastCommittedRevision(history, live);
-    for (Watcher w : watchers) {
-      w.catchUp(target, CATCH_UP_WITHIN);
+    // one deadline for all: they catch up at once, each on its own thread
+    long deadline = System.nanoTime() + CATCH_UP_WITHIN.toNanos();
+    boolean[] reached = new boolean[watchers.size()];
+    for (int i = 0; i < watchers.size(); i++) {
+      reached[i] = watchers.get(i).awaitVouched(target, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
     }
     for (Watcher w : watchers) {
       w.stop();
     }
+    for (int i = 0; i < watchers.size(); i++) {
+      watchers.get(i).recordCatchUp(target, CATCH_UP_WITHIN, reached[i]);
+    }
     Watcher reference = new Watcher(WatchOps.REFERENCE, prefix, startRevision + 1, live, 0, tls, history, IDLE_MS);
     reference.start();
     reference.catchUp(target, CATCH_UP_WITHIN);
-    reference.stop();
     if (reference.vouched() > startRevision) {
       Event range = readRange(history, "final", "&revision=" + reference.vouched(), live);
       if (range == null) {

@@ -77,23 +77,42 @@ public final class Watcher {
 
   /**
    * Waits (polling, bounded) until the watcher has been told everything up to {@code target};
-   * records the outcome as {@code watch-caught-up} (a failure is a violation: the stream stopped
-   * delivering). A watcher that hit its own bound on events claims nothing and records nothing.
+   * false when it was not within {@code within}, or when it stopped for good (its own bound, a
+   * compacted revision).
    */
-  public boolean catchUp(long target, Duration within) {
+  public boolean awaitVouched(long target, Duration within) {
     long deadline = System.nanoTime() + within.toNanos();
     while (vouched < target && !gaveUp && System.nanoTime() < deadline) {
       pause(20);
     }
-    if (gaveUp) {
-      return false;
+    return vouched >= target;
+  }
+
+  /**
+   * Records whether the watcher caught up with {@code target} as {@code watch-caught-up} (a failure
+   * is a violation: the stream stopped delivering). Only after {@link #stop}: the watcher's own
+   * thread records under the same process, and one operation must not open inside another. A
+   * watcher that stopped for good claims nothing and records nothing (its end says why).
+   */
+  public void recordCatchUp(long target, Duration within, boolean reached) {
+    if (thread.isAlive()) {
+      throw new IllegalStateException("record the catch-up of " + process + " after stopping it");
     }
-    boolean reached = vouched >= target;
+    if (gaveUp && !reached) {
+      return;
+    }
     Event in = history.append(Event.invoke(process, WatchOps.CAUGHT_UP, null, Long.toString(target), null, null,
         history.nowNs()));
     history.append(reached ? in.complete(Event.OK, Long.toString(vouched), null, history.nowNs())
         : in.complete(Event.FAIL, Long.toString(vouched), "still at " + vouched + " after " + within.toSeconds() + " s",
             history.nowNs()));
+  }
+
+  /** Waits for {@code target}, stops, and records the outcome: for a single watcher. */
+  public boolean catchUp(long target, Duration within) throws InterruptedException {
+    boolean reached = awaitVouched(target, within);
+    stop();
+    recordCatchUp(target, within, reached);
     return reached;
   }
 
