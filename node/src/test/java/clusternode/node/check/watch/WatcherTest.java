@@ -94,6 +94,26 @@ class WatcherTest {
   }
 
   @Test
+  void aNodeThatSkipsARevisionOnResumeIsCaughtAsAGap() throws Exception {
+    first = node("n1", change("w/a", "c0-0", 5) + change("w/b", "c0-1", 6), false, 200);
+    // asked from 7, this node starts at 8: the acknowledged put at 7 never reaches the watcher
+    second = node("n2", change("w/b", "c0-3", 8), true, 200);
+    History history = History.inMemory();
+    for (String[] w : new String[][] {{"w/a", "c0-0", "5"}, {"w/b", "c0-1", "6"}, {"w/a", "c0-2", "7"},
+        {"w/b", "c0-3", "8"}}) {
+      Event in = history.append(Event.invoke("c0", WatchOps.PUT, w[0], w[1], null, "n1", history.nowNs()));
+      history.append(in.complete(Event.OK, w[2], null, history.nowNs()));
+    }
+    Watcher watcher = new Watcher("c5", "w/", 5, List.of(peer("n1", first), peer("n2", second)), 0, null, history,
+        5_000);
+    watcher.start();
+    assertTrue(watcher.catchUp(8, Duration.ofSeconds(15)));
+    WatchCheck.Result r = WatchCheck.check(history.operations());
+    assertFalse(r.valid());
+    assertEquals("c5: gap: missed c0 put w/a=c0-2 acknowledged at revision 7 (it covers 5..8)", r.violations().get(0));
+  }
+
+  @Test
   void aCompactedRevisionStopsTheWatcherInsteadOfSkippingAhead() throws Exception {
     first = node("n1", "{\"error\":\"revision 5 was compacted\"}", false, 410);
     History history = History.inMemory();
