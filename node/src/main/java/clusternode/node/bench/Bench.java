@@ -62,7 +62,10 @@ public final class Bench {
       case "gossip-converge" -> gossipConverge(runs);
       case "failover" -> failover(runs);
       case "view-change" -> viewChange(runs);
-      case "txn" -> load(workload, clients, duration, target, CoordLoads.txns(valueBytes), s -> s == 200);
+      case "txn" -> {
+        probeTxn(valueBytes);
+        yield load(workload, clients, duration, target, CoordLoads.txns(valueBytes), s -> s == 200);
+      }
       case "lease-keepalive" -> load(workload, clients, duration, target,
           CoordLoads.keepAlives(grantLeases(clients, Duration.ofMinutes(10))), s -> s == 200);
       case "watch-fanout" -> watchFanout(clients, duration);
@@ -346,6 +349,28 @@ public final class Bench {
       Thread.sleep(100);
     }
     throw new IOException("cannot set up the ledger bench: " + path + " " + body);
+  }
+
+  /**
+   * One bench txn, checked before the load: the load counts 200s only, and a 200 whose comparisons
+   * failed would measure the else-branch (no puts) under the txn's name.
+   */
+  private void probeTxn(int valueBytes) throws IOException {
+    HttpLoad.Request r = CoordLoads.txns(valueBytes).make(0, 0);
+    String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    IOException last = null;
+    for (Peer p : cluster.peers().all().values()) {
+      try {
+        NodeClient.Answer a = http.send(p, r.path(), r.method(), body);
+        if (a.status() == 200 && a.json().path("succeeded").asBoolean(false)) {
+          return;
+        }
+        throw new IllegalStateException("the bench txn did not take its then-branch: " + a.status() + " " + a.body());
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new IOException("no node answered the probe txn", last);
   }
 
   /** One lease per bench client, each with {@code ttl} (longer than warm-up and run: the bench keeps them alive). */
