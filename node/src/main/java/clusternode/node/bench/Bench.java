@@ -62,6 +62,13 @@ public final class Bench {
       case "gossip-converge" -> gossipConverge(runs);
       case "failover" -> failover(runs);
       case "view-change" -> viewChange(runs);
+      case "txn" -> {
+        probeTxn(valueBytes);
+        yield load(workload, clients, duration, target, CoordLoads.txns(valueBytes), s -> s == 200);
+      }
+      case "lease-keepalive" -> load(workload, clients, duration, target,
+          CoordLoads.keepAlives(grantLeases(clients, Duration.ofMinutes(10))), s -> s == 200);
+      case "watch-fanout" -> watchFanout(clients, duration);
       default -> throw new IllegalArgumentException("unknown workload " + workload);
     };
     Map<String, Object> result = new LinkedHashMap<>();
@@ -327,12 +334,13 @@ public final class Bench {
     }
   }
 
-  private void postUntilOk(String path, String body) throws IOException, InterruptedException {
+  private NodeClient.Answer postUntilOk(String path, String body) throws IOException, InterruptedException {
     for (int attempt = 0; attempt < 100; attempt++) {
       for (Peer p : cluster.peers().all().values()) {
         try {
-          if (http.send(p, path, "POST", body).ok()) {
-            return;
+          NodeClient.Answer a = http.send(p, path, "POST", body);
+          if (a.ok()) {
+            return a;
           }
         } catch (IOException e) {
           // next node
@@ -341,6 +349,64 @@ public final class Bench {
       Thread.sleep(100);
     }
     throw new IOException("cannot set up the ledger bench: " + path + " " + body);
+  }
+
+  /**
+   * One bench txn, checked before the load: the load counts 200s only, and a 200 whose comparisons
+   * failed would measure the else-branch (no puts) under the txn's name.
+   */
+  private void probeTxn(int valueBytes) throws IOException {
+    HttpLoad.Request r = CoordLoads.txns(valueBytes).make(0, 0);
+    String body = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+    IOException last = null;
+    for (Peer p : cluster.peers().all().values()) {
+      try {
+        NodeClient.Answer a = http.send(p, r.path(), r.method(), body);
+        if (a.status() == 200 && a.json().path("succeeded").asBoolean(false)) {
+          return;
+        }
+        throw new IllegalStateException("the bench txn did not take its then-branch: " + a.status() + " " + a.body());
+      } catch (IOException e) {
+        last = e;
+      }
+    }
+    throw new IOException("no node answered the probe txn", last);
+  }
+
+  /** One lease per bench client, each with {@code ttl} (longer than warm-up and run: the bench keeps them alive). */
+  private long[] grantLeases(int clients, Duration ttl) throws IOException, InterruptedException {
+    long[] ids = new long[clients];
+    for (int c = 0; c < clients; c++) {
+      ids[c] = postUntilOk("/leases", "{\"ttlMs\":" + ttl.toMillis() + "}").json().path("id").asLong();
+    }
+    return ids;
+  }
+
+  /** N watchers ({@code --clients}) on one prefix; p50/p99 from a write's answer to the last watcher's event. */
+  private Map<String, Object> watchFanout(int watchers, Duration duration) throws IOException, InterruptedException {
+    WatchFanout.Result r = new WatchFanout(List.copyOf(cluster.peers().all().values()), http,
+        cluster.httpsClientContext()).run(watchers, duration);
+    Histogram last = r.latency().commitToLast();
+    Histogram sent = r.latency().sendToLast();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("watchers", r.watchers());
+    m.put("nodes", cluster.peers().size());
+    m.put("writes", r.writes());
+    m.put("writeEveryMs", WatchFanout.WRITE_EVERY_MS);
+    m.put("complete", r.latency().complete());
+    m.put("incomplete", r.writes() - r.latency().complete());
+    m.put("allBeforeAnswer", r.latency().beforeAnswer());
+    boolean any = r.latency().complete() > 0; // no figure rather than a 0 that reads as instant
+    m.put("p50Ms", any ? ms(last.getValueAtPercentile(50)) : null);
+    m.put("p90Ms", any ? ms(last.getValueAtPercentile(90)) : null);
+    m.put("p99Ms", any ? ms(last.getValueAtPercentile(99)) : null);
+    m.put("maxMs", any ? ms(last.getMaxValue()) : null);
+    m.put("sendToLastP50Ms", any ? ms(sent.getValueAtPercentile(50)) : null);
+    m.put("sendToLastP99Ms", any ? ms(sent.getValueAtPercentile(99)) : null);
+    if (r.firstError() != null) {
+      m.put("firstError", r.firstError());
+    }
+    return m;
   }
 
   /** Refuses to run unless a node's /health lists {@code protocol} (figures must be labelled truly). */

@@ -22,7 +22,11 @@ public record BenchOptions(String workload, String protocol, int clients, int du
       "ledger-transfer", Set.of("raft", "pbft"),
       "gossip-converge", Set.of("raft", "pbft"),
       "failover", Set.of("raft"),
-      "view-change", Set.of("pbft"));
+      "view-change", Set.of("pbft"),
+      // a txn is a deterministic command, ordered by either; leases and watch are Raft's (PBFT answers 501)
+      "txn", Set.of("raft", "pbft"),
+      "lease-keepalive", Set.of("raft"),
+      "watch-fanout", Set.of("raft"));
 
   /** @throws IllegalArgumentException with one line naming the bad option and what to use */
   public BenchOptions {
@@ -32,12 +36,14 @@ public record BenchOptions(String workload, String protocol, int clients, int du
     Set<String> protocols = WORKLOADS.get(workload);
     if (protocols == null) {
       throw new IllegalArgumentException("--workload " + workload
-          + " is unknown; use kv-write, kv-read, ledger-transfer, gossip-converge, failover (raft) or view-change (pbft)");
+          + " is unknown; use kv-write, kv-read, ledger-transfer, gossip-converge, txn, lease-keepalive (raft), "
+          + "watch-fanout (raft), failover (raft) or view-change (pbft)");
     }
     if (!protocols.contains(protocol)) {
       throw new IllegalArgumentException("--workload " + workload + " measures " + String.join(" or ", protocols)
           + ", not " + protocol + (workload.equals("failover") ? "; for pbft use --workload view-change"
-          : "; for raft use --workload failover"));
+          : workload.equals("view-change") ? "; for raft use --workload failover"
+          : ": PBFT answers 501 for leases and watch"));
     }
     if (clients < 1 || clients > 1024 || durationSeconds < 1 || valueBytes < 0 || valueBytes > 1 << 20 || runs < 1
         || runs > 1000) {

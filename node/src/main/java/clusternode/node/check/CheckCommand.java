@@ -20,8 +20,8 @@ import picocli.CommandLine.Option;
 public final class CheckCommand implements Callable<Integer> {
   private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(s|m|h)?");
 
-  @Option(names = "--workload", defaultValue = "register", description = "register, ledger or crdt "
-      + "(default ${DEFAULT-VALUE})")
+  @Option(names = "--workload", defaultValue = "register", description = "register, ledger, crdt, lock or watch "
+      + "(lock and watch need raft; default ${DEFAULT-VALUE})")
   String workload;
 
   @Option(names = "--nemesis", defaultValue = "mix", description = "none, partition-halves, partition-majority-ring, "

@@ -38,7 +38,7 @@ public final class CheckRunner {
   /** What to run. */
   public record Options(String workload, String nemesis, Duration duration, Path deployment, long seed, int clients,
       Duration opTimeout, Path runDir, Path jar, Linearizability.Limits limits, Crdt crdt) {
-    public static final List<String> WORKLOADS = List.of("register", "ledger", "crdt");
+    public static final List<String> WORKLOADS = List.of("register", "ledger", "crdt", "lock", "watch");
 
     public Options {
       if (!WORKLOADS.contains(workload)) {
@@ -116,6 +116,12 @@ public final class CheckRunner {
       } else if (options.workload().equals("crdt")) {
         crdt = new CrdtWorkload(nodes, options.crdt().writeConsistency(), options.crdt().convergeWithin());
         workload = crdt;
+      } else if (options.workload().equals("lock")) {
+        workload = new LockWorkload(nodes, cluster.httpsClientContext());
+      } else if (options.workload().equals("watch")) {
+        // the clients write; watchers follow as further clients, about one per two writers
+        workload = new WatchWorkload(nodes, cluster.httpsClientContext(), Long.toString(options.seed() & 0xffff, 36),
+            options.clients(), Math.max(1, (options.clients() + 1) / 2));
       } else {
         ledger = new LedgerWorkload(nodes, Long.toString(options.seed() & 0xffff, 36));
         workload = ledger;
@@ -236,6 +242,13 @@ public final class CheckRunner {
     Map<String, Object> results = new LinkedHashMap<>();
     if (options.workload().equals("crdt")) {
       CrdtJudgement j = CrdtJudgement.of(ops, crdt);
+      verdict = j.verdict();
+      details.addAll(j.details());
+      witness = j.witness();
+      violating.addAll(j.violating());
+      results.putAll(j.results());
+    } else if (options.workload().equals("lock") || options.workload().equals("watch")) {
+      CoordJudgement j = options.workload().equals("lock") ? CoordJudgement.lock(ops) : CoordJudgement.watch(ops);
       verdict = j.verdict();
       details.addAll(j.details());
       witness = j.witness();

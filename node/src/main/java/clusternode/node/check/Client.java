@@ -45,6 +45,11 @@ final class Client {
     return process + "-" + sequence++;
   }
 
+  /** This client's process name in the history, {@code c<index>}. */
+  String process() {
+    return process;
+  }
+
   <T> T pick(List<T> from) {
     return from.get(random.nextInt(from.size()));
   }

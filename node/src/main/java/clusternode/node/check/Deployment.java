@@ -20,6 +20,8 @@ final class Deployment {
         case "register" -> names.contains("raft") || pbft() ? null : "raft or pbft (the KV store)";
         case "ledger" -> names.contains("ledger") ? null : "ledger";
         case "crdt" -> names.contains("gossip") ? null : "gossip";
+        // leases, locks and watches need Raft: on PBFT the node answers 501 for them
+        case "lock", "watch" -> names.contains("raft") ? null : "raft (PBFT answers 501 for leases, locks and watch)";
         default -> null;
       };
     }
