@@ -106,6 +106,29 @@ class CoordStoreTest {
     assertArrayEquals(a.store.snapshot(), b.store.snapshot());
   }
 
+  /**
+   * Commands that change nothing (refused ones here; lease keep-alives and ticks alike) take log
+   * indices but make no revision. Retention counts log indices, so a write after many of them
+   * moves its bound far past the last change; compaction then stops at the newest change before
+   * the bound, and a watcher idle just past the last change is not cancelled for revisions that
+   * held nothing (seen with 100 idle watchers after a lease keep-alive benchmark).
+   */
+  @Test
+  void revisionsWithoutAChangeAreNotCompactedPastTheLastChange() {
+    CoordStoreFixture small = new CoordStoreFixture(KvLimits.defaults().withRetainRevisions(5));
+    small.ok(put("a", "1")); // revision 1
+    for (int i = 0; i < 30; i++) {
+      small.run(new KvCommand.Delete("nope")); // log indices 2..31, no revision
+    }
+    small.ok(put("b", "2")); // revision 32: the bound is 27, and the newest change at or before it is 1
+    assertEquals(1, small.store.compacted());
+    List<Event> next = small.store.eventsFrom(2, "", 10);
+    assertEquals(1, next.size(), "a watcher waiting for revision 2 gets the next change: " + next);
+    assertEquals(32, next.get(0).revision());
+    assertEquals(List.of("a"), keys(small.query(new KvQuery.Range("", null, null, 0, 20)).body()),
+        "a read at a revision between the two changes sees the first");
+  }
+
   @Test
   void txnRunsThenOrElseAtomicallyAtOneRevision() {
     f.ok(put("x", "1")); // 1

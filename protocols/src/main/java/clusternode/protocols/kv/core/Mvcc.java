@@ -152,11 +152,28 @@ final class Mvcc {
   /** Compacts what the limits no longer allow; called once per command, after it. */
   void enforceLimits() {
     if (revision - compacted > limits.retainRevisions()) {
-      compact(revision - limits.retainRevisions());
+      compact(newestChangeAtOrBefore(revision - limits.retainRevisions()));
     }
     while (!events.isEmpty() && (events.size() > limits.historyMaxEvents() || historyBytes > limits.historyMaxBytes())) {
       compact(events.peekFirst().revision());
     }
+  }
+
+  /**
+   * The revision of the newest change at or before {@code bound}, or {@link #compacted} if none.
+   * Retention counts log indices, and commands that change nothing (lease keep-alives, ticks) take
+   * indices too: compacting to the bound itself would refuse watchers and reads just past the last
+   * change for revisions that held nothing to forget.
+   */
+  private long newestChangeAtOrBefore(long bound) {
+    long newest = compacted;
+    for (Event e : events) {
+      if (e.revision() > bound) {
+        break;
+      }
+      newest = e.revision();
+    }
+    return newest;
   }
 
   /**
