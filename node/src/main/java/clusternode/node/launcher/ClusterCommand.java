@@ -75,10 +75,20 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for health")
     int timeoutSeconds;
 
+    @Option(names = "--hosts", description = "every node in its own network namespace on a private virtual network (root)")
+    boolean hosts;
+
     @Override
     public Integer call() {
       return guarded(() -> {
-        LocalCluster cluster = LocalCluster.of(parent.clusterDir(), ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
+        ClusterDir d = parent.clusterDir();
+        LocalCluster cluster;
+        if (hosts) {
+          cluster = HostsUp.prepare(d, ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
+        } else {
+          HostsUp.requireLoopback(d, System.out);
+          cluster = LocalCluster.of(d, ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
+        }
         return cluster.up(Duration.ofSeconds(timeoutSeconds)) ? 0 : 1;
       });
     }
