@@ -20,9 +20,11 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Node node;
+    NodeConfig nodeConfig;
+    Node first;
     try {
-      node = Node.start(NodeConfig.load(config, id, ProtocolCatalog.discover()));
+      nodeConfig = NodeConfig.load(config, id, ProtocolCatalog.discover());
+      first = Node.start(nodeConfig);
     } catch (ConfigProblem p) {
       System.err.println(p.line());
       return Main.EXIT_CONFIG;
@@ -30,7 +32,25 @@ public final class NodeCommand implements Callable<Integer> {
       System.err.println("cannot start: " + e.getMessage());
       return 1;
     }
-    node.whenTerminated().join();
+    // Later incarnations (after a quarantine or a downing) start from the same checked config.
+    Node[] next = {first};
+    try {
+      clusternode.node.recovery.Incarnations.run(() -> {
+        if (next[0] != null) {
+          Node n = next[0];
+          next[0] = null;
+          return n;
+        }
+        try {
+          return Node.start(nodeConfig);
+        } catch (Node.NodeStartException e) {
+          throw new IllegalStateException(e.getMessage());
+        }
+      });
+    } catch (IllegalStateException e) {
+      System.err.println("cannot start a new incarnation: " + e.getMessage());
+      return 1;
+    }
     return 0;
   }
 }
