@@ -33,24 +33,6 @@ public final class NodeCommand implements Callable<Integer> {
       return 1;
     }
     // Later incarnations (after a quarantine or a downing) start from the same checked config.
-    Node[] next = {first};
-    try {
-      clusternode.node.recovery.Incarnations.run(() -> {
-        if (next[0] != null) {
-          Node n = next[0];
-          next[0] = null;
-          return n;
-        }
-        try {
-          return Node.start(nodeConfig);
-        } catch (Node.NodeStartException e) {
-          throw new IllegalStateException(e.getMessage());
-        }
-      });
-    } catch (IllegalStateException e) {
-      System.err.println("cannot start a new incarnation: " + e.getMessage());
-      return 1;
-    }
-    return 0;
+    return clusternode.node.recovery.Incarnations.run(first, () -> Node.start(nodeConfig));
   }
 }

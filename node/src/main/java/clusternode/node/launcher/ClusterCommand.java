@@ -25,7 +25,7 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class,
         ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class,
         NetCommands.Pause.class, NetCommands.Resume.class, NetCommands.Loss.class, NetCommands.Cut.class,
-        NetCommands.Link.class, ClusterCommand.BenchCommand.class, ClusterCommand.Keys.class, clusternode.node.check.CheckCommand.class,
+        NetCommands.Link.class, ConfigCommand.class, ClusterCommand.BenchCommand.class, ClusterCommand.Keys.class, clusternode.node.check.CheckCommand.class,
         clusternode.node.dashboard.DemoCommand.class})
 public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "where pids, logs and data go (default: target/cluster under the project)")

@@ -1,11 +1,11 @@
 package clusternode.node.recovery;
 
+import akka.Done;
 import akka.actor.CoordinatedShutdown;
 import clusternode.node.Node;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,49 +18,80 @@ import org.slf4j.LoggerFactory;
  * through the seed nodes like a restarted node. SIGTERM still ends the process.
  */
 public final class Incarnations {
+  /** Exit code when no new incarnation could start (ports still held): a supervisor should restart the process. */
+  public static final int EXIT_RESTART_ME = 75;
+
   private static final Logger log = LoggerFactory.getLogger(Incarnations.class);
-  private static final Duration BACKOFF_MAX = Duration.ofSeconds(10);
+  // Terminating a downed system can hang on TLS connections to peers that are still cut off;
+  // the ports are released early in that shutdown, so the next incarnation need not wait for the end.
+  private static final Duration OLD_TERMINATION_WAIT = Duration.ofSeconds(15);
+  private static final Duration START_RETRIES = Duration.ofSeconds(60);
+
+  /** Starts one incarnation; throws NodeStartException as Node.start does. */
+  public interface Starter {
+    Node start() throws Node.NodeStartException;
+  }
 
   private Incarnations() {}
 
-  /** Starts node after node until one ends for a reason that is not a lost membership; returns the last one's end. */
-  public static void run(Supplier<Node> start) {
+  /** Runs {@code first}, then new incarnations as needed; returns the process exit code. */
+  public static int run(Node first, Starter starter) {
     CompletableFuture<Void> jvmStopping = new CompletableFuture<>();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> jvmStopping.complete(null), "incarnations-stop"));
-    for (int restarts = 0; ; restarts++) {
-      Node node = start.get();
-      CompletableFuture<String> quarantined = QuarantineWatch.on(node.system());
-      CompletableFuture.anyOf(node.whenTerminated(), quarantined, jvmStopping).join();
-      if (jvmStopping.isDone()) {
-        node.whenTerminated().join(); // Akka's own shutdown hook stops the system
-        return;
-      }
-      Optional<String> why = quarantined.isDone() ? Optional.of(quarantined.join()) : downed(node);
-      if (why.isEmpty()) {
-        return; // stopped for another reason (e.g. Artery gave up): exit, the process supervisor decides
+    Node node = first;
+    for (int restarts = 1; ; restarts++) {
+      CompletableFuture<String> lost = QuarantineWatch.on(node.system());
+      onDowning(node, lost);
+      CompletableFuture.anyOf(node.whenTerminated(), lost, jvmStopping).join();
+      if (jvmStopping.isDone() || !lost.isDone()) {
+        // SIGTERM (Akka's own hook stops the system) or an end of another kind: this process ends.
+        node.whenTerminated().orTimeout(30, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        return 0;
       }
       log.warn("this incarnation can never reach its peers again ({}); starting a new incarnation (restart {})",
-          why.get(), restarts + 1);
-      node.close();
-      sleep(Duration.ofSeconds(Math.min(BACKOFF_MAX.toSeconds(), restarts + 1L)));
-      if (jvmStopping.isDone()) {
-        return;
+          lost.join(), restarts);
+      node.system().terminate();
+      node.whenTerminated().orTimeout(OLD_TERMINATION_WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
+      node = startWithRetries(starter, jvmStopping);
+      if (node == null) {
+        return jvmStopping.isDone() ? 0 : EXIT_RESTART_ME;
       }
     }
   }
 
-  private static Optional<String> downed(Node node) {
-    Optional<CoordinatedShutdown.Reason> reason =
-        CoordinatedShutdown.get(node.system().classicSystem()).getShutdownReason();
-    return reason.filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason()))
-        .map(r -> "downed and removed from the Akka cluster");
+  /** Completes {@code lost} as soon as Akka starts shutting the system down because the cluster downed it. */
+  private static void onDowning(Node node, CompletableFuture<String> lost) {
+    CoordinatedShutdown shutdown = CoordinatedShutdown.get(node.system().classicSystem());
+    shutdown.addTask(CoordinatedShutdown.PhaseBeforeServiceUnbind(), "new-incarnation-when-downed", () -> {
+      if (shutdown.getShutdownReason().filter(r -> r.equals(CoordinatedShutdown.clusterDowningReason())).isPresent()) {
+        lost.complete("downed and removed from the Akka cluster");
+      }
+      return CompletableFuture.completedFuture(Done.getInstance());
+    });
   }
 
-  private static void sleep(Duration d) {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  private static Node startWithRetries(Starter starter, CompletableFuture<Void> jvmStopping) {
+    long deadline = System.nanoTime() + START_RETRIES.toNanos();
+    long backoffMs = 1000;
+    while (!jvmStopping.isDone()) {
+      try {
+        return starter.start();
+      } catch (Node.NodeStartException | RuntimeException e) { // RuntimeException: ConfigProblem "port in use"
+        if (System.nanoTime() > deadline) {
+          log.error("no new incarnation within {} s ({}); exiting with {} for the supervisor to restart",
+              START_RETRIES.toSeconds(), e.getMessage(), EXIT_RESTART_ME);
+          return null;
+        }
+        log.warn("new incarnation not started yet ({}); retrying", e.getMessage());
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
+      }
+      backoffMs = Math.min(backoffMs * 2, 8000);
     }
+    return null;
   }
 }
