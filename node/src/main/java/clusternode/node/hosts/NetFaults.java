@@ -75,6 +75,29 @@ public final class NetFaults {
     out.printf("link of %s (%s) %s%n", id, network.veth(id), up ? "up" : "down");
   }
 
+  /**
+   * Applies a fault plan's partition and cuts (the JSON shape of {@code POST /admin/faults}) with
+   * nftables instead, for the check's nemesis: {@code partition} groups, {@code cuts} [from, to] pairs.
+   */
+  @SuppressWarnings("unchecked")
+  public void apply(java.util.Map<String, Object> plan) {
+    if (plan.containsKey("partition")) {
+      partition((List<List<String>>) plan.get("partition"));
+    }
+    if (plan.containsKey("cuts")) {
+      java.util.Map<String, List<String>> byFrom = new java.util.TreeMap<>();
+      for (List<String> c : (List<List<String>>) plan.get("cuts")) {
+        byFrom.computeIfAbsent(c.get(0), k -> new ArrayList<>()).add(c.get(1));
+      }
+      byFrom.forEach(this::cut);
+    }
+    for (String key : plan.keySet()) {
+      if (!key.equals("partition") && !key.equals("cuts")) {
+        throw new IllegalArgumentException("no kernel fault for '" + key + "'; --net real makes partitions and cuts");
+      }
+    }
+  }
+
   /** Removes every fault table of ours from every namespace and brings every link up. */
   public void heal() {
     for (String id : network.ids()) {

@@ -16,11 +16,11 @@ import java.util.TreeMap;
  * the host network and a deployment file with the namespace addresses; plain {@code up} refuses
  * to mix with a --hosts run and clears the record of a crashed one.
  */
-final class HostsUp {
+public final class HostsUp {
   private HostsUp() {}
 
   /** The cluster {@code up --hosts --config original} starts, its network made and recorded. */
-  static LocalCluster prepare(ClusterDir dir, Path original, Path jar, PrintStream out) throws IOException {
+  public static LocalCluster prepare(ClusterDir dir, Path original, Path jar, PrintStream out) throws IOException {
     Root.require("up --hosts");
     List<String> ids = HostsDeployment.peerIds(original);
     boolean anyRunning = anyRunning(dir, ids);

@@ -200,7 +200,7 @@ public final class LocalCluster {
     for (Peer p : peers.all().values()) {
       Optional<ProcessHandle> process = dir.process(p.id());
       String health = process.isPresent() ? Optional.ofNullable(client.healthStatus(p)).orElse("not answering") : "-";
-      out.printf("%-6s %-24s %-14s %s%n", p.id(), client.base(p),
+      out.printf("%-6s %-26s %-14s %s%n", p.id(), client.base(p),
           process.map(h -> "pid " + h.pid()).orElse("not running"), health);
     }
   }
