@@ -79,7 +79,7 @@ class HostsClusterIT {
       launcher.ok("down");
       assertEquals(List.of(), HostNetwork.leftovers(tag), "down leaves no namespace, veth, bridge or table of ours");
       for (long pid : launcher.seenPids()) {
-        assertFalse(runs(pid), "node pid " + pid + " still runs");
+        assertFalse(HostsLauncher.runs(pid), "node pid " + pid + " still runs");
       }
     } finally {
       launcher.killAllSeen();
@@ -123,7 +123,7 @@ class HostsClusterIT {
     assertEquals("during-partition", Http.send(base(old), "GET", "/kv/hosts-b", null, Duration.ofSeconds(10))
         .orElseThrow().body());
     assertEquals(pid, launcher.pid(old).orElseThrow(), "the same process: a new incarnation, not a restart by hand");
-    assertTrue(runs(pid));
+    assertTrue(HostsLauncher.runs(pid));
     assertTrue(Files.readString(clusterDir.resolve("cluster").resolve(old).resolve("node.log"))
         .contains("starting a new incarnation"), old + " was downed by the split brain resolver and came back");
   }
@@ -193,15 +193,6 @@ class HostsClusterIT {
     assertTrue(r.output().contains("healed the network"), r.output());
     for (String id : IDS) {
       assertEquals(List.of(), new NetFaults(network, System.out).tablesIn(id), "no fault table left in " + id);
-    }
-  }
-
-  /** Whether {@code pid} still runs; a zombie waiting for init to reap it does not. */
-  private static boolean runs(long pid) {
-    try {
-      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && state(pid) != 'Z';
-    } catch (IOException e) {
-      return false;
     }
   }
 

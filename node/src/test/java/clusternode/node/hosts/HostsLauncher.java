@@ -62,6 +62,17 @@ final class HostsLauncher {
     return Optional.of(Long.parseLong(Files.readString(file).strip().split(" ")[0]));
   }
 
+  /** Whether {@code pid} still runs; a zombie waiting for init to reap it (its launcher has exited) does not. */
+  static boolean runs(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+          && stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
   Set<Long> seenPids() {
     return Set.copyOf(seenPids);
   }
