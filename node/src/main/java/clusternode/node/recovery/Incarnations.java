@@ -52,6 +52,8 @@ public final class Incarnations {
           lost.join(), restarts);
       node.system().terminate();
       node.whenTerminated().orTimeout(OLD_TERMINATION_WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
+      // A node quarantined again and again must not spin: one more second per restart, at most 10.
+      sleep(Duration.ofSeconds(Math.min(10, restarts)));
       node = startWithRetries(starter, jvmStopping);
       if (node == null) {
         return jvmStopping.isDone() ? 0 : EXIT_RESTART_ME;
@@ -68,6 +70,14 @@ public final class Incarnations {
       }
       return CompletableFuture.completedFuture(Done.getInstance());
     });
+  }
+
+  private static void sleep(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static Node startWithRetries(Starter starter, CompletableFuture<Void> jvmStopping) {
