@@ -161,12 +161,32 @@ class HostsClusterIT {
     assertEquals('T', state(pid), "SIGSTOP stopped the JVM");
     String fresh = awaitLeader(rest, ELECTION_BOUND);
     assertEquals(200, awaitStatus(fresh, "PUT", "/kv/hosts-g", "during-pause", 200, ELECTION_BOUND));
+    // SWIM on the others: the frozen host is suspected, then declared dead ...
+    poll(ELECTION_BOUND, "gossip on " + fresh + " declaring " + old + " dead",
+        () -> Optional.of(true).filter(t -> "dead".equals(gossipStatus(fresh, old))));
     launcher.ok("resume", old);
     assertTrue(state(pid) != 'T', "SIGCONT let it run");
     assertEquals(200, awaitStatus(old, "PUT", "/kv/hosts-h", "after-pause", 200, RECOVERY_BOUND));
     assertEquals("during-pause", Http.send(base(old), "GET", "/kv/hosts-g", null, Duration.ofSeconds(10))
         .orElseThrow().body());
     assertEquals(pid, launcher.pid(old).orElseThrow());
+    // ... and alive again once it runs (it refutes with a higher incarnation).
+    poll(RECOVERY_BOUND, "gossip on " + fresh + " seeing " + old + " alive again",
+        () -> Optional.of(true).filter(t -> "alive".equals(gossipStatus(fresh, old))));
+  }
+
+  /** What {@code observer}'s SWIM membership says of {@code id}: alive, suspect, dead, or null. */
+  private String gossipStatus(String observer, String id) {
+    Optional<JsonNode> members = Http.json(base(observer), "/gossip/members");
+    if (members.isEmpty()) {
+      return null;
+    }
+    for (JsonNode m : members.get().path("members")) {
+      if (id.equals(m.path("id").asText())) {
+        return m.path("status").asText();
+      }
+    }
+    return null;
   }
 
   @Test
