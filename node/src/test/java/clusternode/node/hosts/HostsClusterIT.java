@@ -164,8 +164,16 @@ class HostsClusterIT {
     // SWIM on the others: the frozen host is suspected, then declared dead ...
     poll(ELECTION_BOUND, "gossip on " + fresh + " declaring " + old + " dead",
         () -> Optional.of(true).filter(t -> "dead".equals(gossipStatus(fresh, old))));
+    // Held until the majority's resolver has downed the frozen node: a long GC pause, as seen from outside.
+    String victim = "akka://clusternode@" + network.address(old) + ":" + (2551 + IDS.indexOf(old));
+    poll(RECOVERY_BOUND, "the majority downing " + old, () -> Optional.of(true).filter(t -> rest.stream()
+        .anyMatch(id -> readQuietly(logOf(id)).lines().anyMatch(l -> l.contains("SBR took decision") && l.contains(victim)))));
+    int incarnationsBefore = count(readQuietly(logOf(old)), "starting a new incarnation");
     launcher.ok("resume", old);
     assertTrue(state(pid) != 'T', "SIGCONT let it run");
+    // Thawed, it learns it was downed (or quarantined) and can only come back as a new incarnation.
+    poll(RECOVERY_BOUND, old + " starting a new incarnation after SIGCONT", () -> Optional.of(true)
+        .filter(t -> count(readQuietly(logOf(old)), "starting a new incarnation") > incarnationsBefore));
     assertEquals(200, awaitStatus(old, "PUT", "/kv/hosts-h", "after-pause", 200, RECOVERY_BOUND));
     assertEquals("during-pause", Http.send(base(old), "GET", "/kv/hosts-g", null, Duration.ofSeconds(10))
         .orElseThrow().body());
@@ -272,6 +280,18 @@ class HostsClusterIT {
       pause(300);
     }
     return fail("no " + what + " within " + bound.toSeconds() + " s");
+  }
+
+  private Path logOf(String id) {
+    return clusterDir.resolve("cluster").resolve(id).resolve("node.log");
+  }
+
+  private static int count(String text, String needle) {
+    int n = 0;
+    for (int i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      n++;
+    }
+    return n;
   }
 
   private static String readQuietly(Path file) {
