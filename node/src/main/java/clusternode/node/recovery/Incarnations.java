@@ -22,8 +22,8 @@ public final class Incarnations {
   public static final int EXIT_RESTART_ME = 75;
 
   private static final Logger log = LoggerFactory.getLogger(Incarnations.class);
-  // Terminating a downed system can hang on TLS connections to peers that are still cut off;
-  // the ports are released early in that shutdown, so the next incarnation need not wait for the end.
+  // Terminating a downed system can hang on TLS connections to peers that are still cut off, and
+  // Artery unbinds its port only at the end of that (see ArteryPort): wait this long, then free it.
   private static final Duration OLD_TERMINATION_WAIT = Duration.ofSeconds(15);
   private static final Duration START_RETRIES = Duration.ofSeconds(60);
 
@@ -52,6 +52,9 @@ public final class Incarnations {
           lost.join(), restarts);
       node.system().terminate();
       node.whenTerminated().orTimeout(OLD_TERMINATION_WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
+      if (!node.whenTerminated().isDone()) {
+        ArteryPort.release(node.system());
+      }
       // A node quarantined again and again must not spin: one more second per restart, at most 10.
       sleep(Duration.ofSeconds(Math.min(10, restarts)));
       node = startWithRetries(starter, jvmStopping);

@@ -146,6 +146,11 @@ class HostsClusterIT {
     String fresh = awaitLeader(rest, ELECTION_BOUND);
     assertTrue(rest.contains(fresh), "the followers hear no leader and elect one of their own: " + fresh);
     assertEquals(200, awaitStatus(fresh, "PUT", "/kv/hosts-e", "during-cut", 200, ELECTION_BOUND));
+    // Held until the cut-off node has downed itself: its old actor system then cannot finish
+    // terminating (its TLS streams wait on TCP), and the new incarnation must still get the port.
+    int before = count(readQuietly(logOf(old)), "starting a new incarnation");
+    poll(RECOVERY_BOUND, old + " downed and starting a new incarnation", () -> Optional.of(true)
+        .filter(t -> count(readQuietly(logOf(old)), "starting a new incarnation") > before));
     heal();
     assertEquals(List.of(), new NetFaults(network, System.out).tablesIn(old), "heal removed the cut");
     assertEquals(200, awaitStatus(old, "PUT", "/kv/hosts-f", "after-cut", 200, RECOVERY_BOUND));
