@@ -29,19 +29,32 @@ public final class Sh {
         p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
       }
       p.getOutputStream().close();
-      // Short outputs only (listings, errors): read after exit cannot dead-lock on a full pipe of this size.
+      // Both pipes drained while the command runs: a long listing (routes of a busy host) must not
+      // fill a pipe and stall the command until the deadline.
+      java.util.concurrent.CompletableFuture<byte[]> out = drain(p.getInputStream());
+      java.util.concurrent.CompletableFuture<byte[]> err = drain(p.getErrorStream());
       if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException("did not finish within " + TIMEOUT_S + " s: " + String.join(" ", command));
       }
-      return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-          new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+      return new Result(p.exitValue(), new String(out.join(), StandardCharsets.UTF_8),
+          new String(err.join(), StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + command.get(0) + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while running " + String.join(" ", command));
     }
+  }
+
+  private static java.util.concurrent.CompletableFuture<byte[]> drain(java.io.InputStream in) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        return new byte[0];
+      }
+    });
   }
 
   /** Runs {@code command} and returns its output; a failure is one line naming the command. */
