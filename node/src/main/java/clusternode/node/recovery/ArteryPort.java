@@ -34,6 +34,8 @@ final class ArteryPort {
             if (binding.isDefined() && binding.get() instanceof akka.stream.scaladsl.Tcp.ServerBinding b) {
               b.unbind();
               log.warn("unbound the Artery port of the old incarnation, whose termination hangs");
+            } else {
+              log.warn("the old incarnation's Artery server binding is {}; nothing to unbind", binding);
             }
             return;
           }

@@ -23,7 +23,7 @@ public final class Incarnations {
 
   private static final Logger log = LoggerFactory.getLogger(Incarnations.class);
   // Terminating a downed system can hang on TLS connections to peers that are still cut off, and
-  // Artery unbinds its port only at the end of that (see ArteryPort): wait this long, then free it.
+  // Artery unbinds its port only at the end of that (see ArteryPort, which frees it first).
   private static final Duration OLD_TERMINATION_WAIT = Duration.ofSeconds(15);
   private static final Duration START_RETRIES = Duration.ofSeconds(60);
 
@@ -50,11 +50,11 @@ public final class Incarnations {
       }
       log.warn("this incarnation can never reach its peers again ({}); starting a new incarnation (restart {})",
           lost.join(), restarts);
+      // Unbound first, while the old system's IO actors still run: its termination can hang on TLS
+      // streams to peers still cut off (and end without ever unbinding), keeping the port for minutes.
+      ArteryPort.release(node.system());
       node.system().terminate();
       node.whenTerminated().orTimeout(OLD_TERMINATION_WAIT.toSeconds(), TimeUnit.SECONDS).exceptionally(e -> null).join();
-      if (!node.whenTerminated().isDone()) {
-        ArteryPort.release(node.system());
-      }
       // A node quarantined again and again must not spin: one more second per restart, at most 10.
       sleep(Duration.ofSeconds(Math.min(10, restarts)));
       node = startWithRetries(starter, jvmStopping);
