@@ -20,9 +20,11 @@ public final class NodeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Node node;
+    NodeConfig nodeConfig;
+    Node first;
     try {
-      node = Node.start(NodeConfig.load(config, id, ProtocolCatalog.discover()));
+      nodeConfig = NodeConfig.load(config, id, ProtocolCatalog.discover());
+      first = Node.start(nodeConfig);
     } catch (ConfigProblem p) {
       System.err.println(p.line());
       return Main.EXIT_CONFIG;
@@ -30,7 +32,7 @@ public final class NodeCommand implements Callable<Integer> {
       System.err.println("cannot start: " + e.getMessage());
       return 1;
     }
-    node.whenTerminated().join();
-    return 0;
+    // Later incarnations (after a quarantine or a downing) start from the same checked config.
+    return clusternode.node.recovery.Incarnations.run(first, () -> Node.start(nodeConfig));
   }
 }

@@ -66,6 +66,12 @@ public final class CheckCommand implements Callable<Integer> {
       + "past it the verdict is unknown (default ${DEFAULT-VALUE})")
   long maxSearchSteps;
 
+  @Option(names = "--net", defaultValue = "program", description = "program: faults in the nodes' fault plans on"
+      + " loopback; real: every node in its own network namespace, partitions made by nftables (root)")
+  String net;
+
+  private boolean realNetwork;
+
   @Override
   public Integer call() {
     CheckRunner.Options options;
@@ -80,6 +86,14 @@ public final class CheckCommand implements Callable<Integer> {
       if (!Files.isRegularFile(deployment)) {
         throw new IllegalArgumentException("no deployment file " + deployment);
       }
+      realNetwork = switch (net) {
+        case "program" -> false;
+        case "real" -> true;
+        default -> throw new IllegalArgumentException("--net must be program or real, not '" + net + "'");
+      };
+      if (realNetwork) {
+        clusternode.node.hosts.Root.require("check --net real");
+      }
       options = new CheckRunner.Options(workload, nemesis, parseDuration(duration), deployment, s, clients,
           Duration.ofSeconds(opTimeoutSeconds), runDir, ProjectPaths.jar(),
           new Linearizability.Limits(maxSearchSteps, Linearizability.Limits.DEFAULT.maxStates(),
@@ -90,7 +104,7 @@ public final class CheckCommand implements Callable<Integer> {
       return CheckRunner.EXIT_BAD_ARGUMENTS;
     }
     try {
-      return new CheckRunner(options, System.out).run();
+      return new CheckRunner(options, System.out).realNetwork(realNetwork).run();
     } catch (ConfigProblem p) {
       System.err.println(p.line());
       return CheckRunner.EXIT_BAD_ARGUMENTS;

@@ -84,10 +84,17 @@ public final class CheckRunner {
 
   private final Options options;
   private final PrintStream out;
+  private boolean realNetwork;
 
   public CheckRunner(Options options, PrintStream out) {
     this.options = options;
     this.out = out;
+  }
+
+  /** With {@code true}: the nodes run as hosts in network namespaces and the nemesis's partitions are nftables rules. */
+  public CheckRunner realNetwork(boolean on) {
+    this.realNetwork = on;
+    return this;
   }
 
   /** Runs it all; returns the exit code (0 valid, 1 violation, 3 no verdict). */
@@ -107,8 +114,11 @@ public final class CheckRunner {
     boolean pbft = Deployment.protocols(options.deployment()).pbft();
     try (PrintStream launcherLog = new PrintStream(Files.newOutputStream(runDir.resolve("launcher.log")), true,
         StandardCharsets.UTF_8)) {
-      LocalCluster cluster = LocalCluster.of(new ClusterDir(runDir.resolve("cluster")), options.deployment(),
-          options.jar(), launcherLog);
+      // --net real: every node its own host (up --hosts), and the nemesis's partitions are nftables rules.
+      LocalCluster cluster = realNetwork
+          ? clusternode.node.launcher.HostsUp.prepare(new ClusterDir(runDir.resolve("cluster")), options.deployment(),
+              options.jar(), launcherLog)
+          : LocalCluster.of(new ClusterDir(runDir.resolve("cluster")), options.deployment(), options.jar(), launcherLog);
       List<Peer> peers = List.copyOf(cluster.peers().all().values());
       Nodes nodes = new Nodes(peers, cluster::client, options.opTimeout());
       if (options.workload().equals("register")) {

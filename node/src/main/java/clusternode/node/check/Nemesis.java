@@ -310,7 +310,15 @@ final class Nemesis {
     }
   }
 
+  /** The kernel faults' own lines would cut through the check's output; the history records each fault. */
+  private static final java.io.PrintStream QUIET = new java.io.PrintStream(java.io.OutputStream.nullOutputStream());
+
   private void setFaults(Map<String, Object> plan) {
+    if (cluster.network().isPresent()) {
+      // check --net real: the kernel drops the packets (nftables in the node namespaces), not the Transport.
+      new clusternode.node.hosts.NetFaults(cluster.network().get(), QUIET).apply(plan);
+      return;
+    }
     String body;
     try {
       body = Json.MAPPER.writeValueAsString(plan);
@@ -321,6 +329,7 @@ final class Nemesis {
   }
 
   private void clearFaults() {
+    cluster.network().ifPresent(n -> new clusternode.node.hosts.NetFaults(n, QUIET).heal());
     everyNode("DELETE", null);
   }
 

@@ -24,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
     description = "Starts, inspects, breaks and stops a local multi-JVM cluster.",
     subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class,
         ClusterCommand.Kill.class, ClusterCommand.Start.class, ClusterCommand.Partition.class, ClusterCommand.Heal.class,
-        ClusterCommand.BenchCommand.class, ClusterCommand.Keys.class, clusternode.node.check.CheckCommand.class,
+        NetCommands.Pause.class, NetCommands.Resume.class, NetCommands.Loss.class, NetCommands.Cut.class,
+        NetCommands.Link.class, ConfigCommand.class, ClusterCommand.BenchCommand.class, ClusterCommand.Keys.class, clusternode.node.check.CheckCommand.class,
         clusternode.node.dashboard.DemoCommand.class})
 public final class ClusterCommand implements Callable<Integer> {
   @Option(names = "--dir", description = "where pids, logs and data go (default: target/cluster under the project)")
@@ -32,7 +33,8 @@ public final class ClusterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    System.out.println("usage: bin/cluster up|status|down|kill ID|start ID|partition A,B C,D|heal|keys|bench|check|demo"
+    System.out.println("usage: bin/cluster up [--hosts]|status|down|kill ID|start ID|pause ID|resume ID"
+        + "|partition A,B C,D [--net real]|loss PERCENT|cut FROM TO|link ID down|up|heal|keys|bench|check|demo"
         + " (--help for more)");
     return Main.EXIT_CONFIG;
   }
@@ -75,10 +77,20 @@ public final class ClusterCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60", description = "seconds to wait for health")
     int timeoutSeconds;
 
+    @Option(names = "--hosts", description = "every node in its own network namespace on a private virtual network (root)")
+    boolean hosts;
+
     @Override
     public Integer call() {
       return guarded(() -> {
-        LocalCluster cluster = LocalCluster.of(parent.clusterDir(), ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
+        ClusterDir d = parent.clusterDir();
+        LocalCluster cluster;
+        if (hosts) {
+          cluster = HostsUp.prepare(d, ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
+        } else {
+          HostsUp.requireLoopback(d, System.out);
+          cluster = LocalCluster.of(d, ProjectPaths.resolveConfig(config), ProjectPaths.jar(), System.out);
+        }
         return cluster.up(Duration.ofSeconds(timeoutSeconds)) ? 0 : 1;
       });
     }
@@ -143,6 +155,9 @@ public final class ClusterCommand implements Callable<Integer> {
     @Parameters(paramLabel = "GROUP", arity = "1..*", description = "comma-separated node ids")
     List<String> groups;
 
+    @Option(names = "--net", defaultValue = "program", description = "program (the fault plan) or real (nftables, --hosts)")
+    String net;
+
     @Override
     public Integer call() {
       return guarded(() -> {
@@ -150,19 +165,30 @@ public final class ClusterCommand implements Callable<Integer> {
         for (String g : groups) {
           partition.add(Arrays.stream(g.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList());
         }
+        if (NetCommands.real(net)) {
+          NetCommands.realFaults(parent.running()).partition(partition);
+          return 0;
+        }
         String body = Json.MAPPER.writeValueAsString(Map.of("partition", partition));
         return applyEverywhere(parent.running(), "POST", body);
       });
     }
   }
 
-  @Command(name = "heal", description = "Clears every fault on every node.")
+  @Command(name = "heal", description = "Clears every fault on every node: the fault plan, and in --hosts mode the"
+      + " nftables rules and downed links too.")
   static final class Heal implements Callable<Integer> {
     @ParentCommand ClusterCommand parent;
 
     @Override
     public Integer call() {
-      return guarded(() -> applyEverywhere(parent.running(), "DELETE", null));
+      return guarded(() -> {
+        LocalCluster cluster = parent.running();
+        if (cluster.network().isPresent()) {
+          NetCommands.realFaults(cluster).heal();
+        }
+        return applyEverywhere(cluster, "DELETE", null);
+      });
     }
   }
 

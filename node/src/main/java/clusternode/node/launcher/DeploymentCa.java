@@ -89,6 +89,19 @@ final class DeploymentCa {
   }
 
   /**
+   * As {@link #hasTrustedNode}, and its certificate names {@code host} in its SAN: a node moved to
+   * another address (up --hosts after up, or back) needs a new one, or hostname verification fails.
+   */
+  boolean hasTrustedNodeAt(String id, String host) throws IOException, GeneralSecurityException {
+    if (!hasTrustedNode(id)) {
+      return false;
+    }
+    X509Certificate cert = (X509Certificate) open(NodeTls.keyStoreOf(dir, id)).getCertificateChain(id)[0];
+    java.util.Collection<List<?>> names = cert.getSubjectAlternativeNames();
+    return names != null && names.stream().anyMatch(n -> n.size() > 1 && host.equalsIgnoreCase(String.valueOf(n.get(1))));
+  }
+
+  /**
    * Deletes what this class writes (CA, trust store, password, work files), never anything else:
    * the directory may be one a deployment named. Node stores of another CA are replaced on issue.
    */

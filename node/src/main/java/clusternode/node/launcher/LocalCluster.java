@@ -3,6 +3,8 @@ package clusternode.node.launcher;
 import clusternode.node.config.NodeConfig;
 import clusternode.node.config.ProtocolCatalog;
 import clusternode.node.ctl.NodeClient;
+import clusternode.node.hosts.HostNetwork;
+import clusternode.node.hosts.Sh;
 import clusternode.node.tls.NodeTls;
 import clusternode.protocols.peers.Peer;
 import clusternode.protocols.peers.PeerDirectory;
@@ -34,10 +36,13 @@ public final class LocalCluster {
   private final PrintStream out;
   private final Optional<Path> tlsDir;
   private final Optional<NodeTls> https;
+  // Present in --hosts mode: every node runs in its own network namespace of this network.
+  private final Optional<HostNetwork> network;
 
   private LocalCluster(ClusterDir dir, Path deployment, PeerDirectory peers, Path jar, PrintStream out,
-      Optional<Path> tlsDir, Optional<NodeTls> https) {
+      Optional<Path> tlsDir, Optional<NodeTls> https, Optional<HostNetwork> network) {
     this.dir = dir;
+    this.network = network;
     this.tlsDir = tlsDir;
     this.https = https;
     this.deployment = deployment;
@@ -53,7 +58,13 @@ public final class LocalCluster {
     Optional<Path> tlsDir = TlsDeploymentKeys.apply(dir, deployment, TlsDeploymentKeys.Action.MAKE_MISSING, List.of(), out);
     Map<String, NodeConfig> nodes = NodeConfig.loadAll(deployment, ProtocolCatalog.discover());
     NodeConfig any = nodes.values().iterator().next();
-    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), any.peers(), jar, out, tlsDir, any.https());
+    return new LocalCluster(dir, deployment.toAbsolutePath().normalize(), any.peers(), jar, out, tlsDir, any.https(),
+        HostNetwork.load(dir.root()));
+  }
+
+  /** The host network of a --hosts run; empty on loopback. */
+  public Optional<HostNetwork> network() {
+    return network;
   }
 
   public PeerDirectory peers() {
@@ -130,12 +141,15 @@ public final class LocalCluster {
   private void launch(String id) throws IOException {
     Files.createDirectories(dir.dataDir(id));
     List<String> command = new ArrayList<>();
+    network.ifPresent(n -> command.addAll(n.exec(id)));
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions());
     command.add("-Dcluster-node.admin-token-file=" + dir.tokenFile());
     command.add("-Dcluster-node.data-dir=" + dir.dataDir(id));
     command.add("-Dcluster-node.pbft.keys-file=" + dir.pbftKeysFile());
     tlsDir.ifPresent(tls -> command.add("-Dcluster-node.transport.tls.dir=" + tls));
+    // In its namespace a node's loopback is its own: the API must listen on the namespace address.
+    network.ifPresent(n -> command.add("-Dcluster-node.http.bind-host=" + n.address(id)));
     if (!Files.exists(runJar())) {
       Files.copy(jar, runJar());
     }
@@ -186,7 +200,7 @@ public final class LocalCluster {
     for (Peer p : peers.all().values()) {
       Optional<ProcessHandle> process = dir.process(p.id());
       String health = process.isPresent() ? Optional.ofNullable(client.healthStatus(p)).orElse("not answering") : "-";
-      out.printf("%-6s %-24s %-14s %s%n", p.id(), client.base(p),
+      out.printf("%-6s %-26s %-14s %s%n", p.id(), client.base(p),
           process.map(h -> "pid " + h.pid()).orElse("not running"), health);
     }
   }
@@ -205,11 +219,27 @@ public final class LocalCluster {
     out.printf("killed %s (pid %d)%n", id, process.get().pid());
   }
 
-  /** SIGTERM to every node, SIGKILL to any still alive after 15 s; no process is left behind. */
+  /** SIGSTOP ({@code pause}) or SIGCONT ({@code resume}) to one node, by its pid: a host frozen and thawed. */
+  public void signal(String id, boolean pause) throws IOException {
+    requireKnown(id);
+    Optional<ProcessHandle> process = dir.process(id);
+    if (process.isEmpty()) {
+      throw new IllegalStateException(id + " is not running");
+    }
+    Sh.run("kill", pause ? "-STOP" : "-CONT", Long.toString(process.get().pid()));
+    out.printf("%s %s (pid %d)%n", pause ? "paused" : "resumed", id, process.get().pid());
+  }
+
+  /**
+   * SIGTERM to every node, SIGKILL to any still alive after 15 s; no process is left behind. In
+   * --hosts mode the network goes too: namespaces, veths, bridge and nftables tables.
+   */
   public boolean down() throws IOException {
     List<ProcessHandle> stopping = new ArrayList<>();
     for (String id : peers.ids()) {
       dir.process(id).ifPresent(h -> {
+        // A paused node would not act on SIGTERM until continued.
+        Sh.status(List.of("kill", "-CONT", Long.toString(h.pid())), null);
         h.destroy();
         stopping.add(h);
       });
@@ -225,6 +255,14 @@ public final class LocalCluster {
       dir.forgetProcess(id);
     }
     out.printf("stopped %d node(s)%s%n", stopping.size(), clean ? "" : "; some did not exit!");
+    if (network.isPresent()) {
+      HostNetwork.removeAll(network.get().tag(), out);
+      List<String> left = HostNetwork.leftovers(network.get().tag());
+      HostNetwork.forget(dir.root());
+      out.printf("removed host network %s (namespaces, veths, bridge, nftables)%s%n", network.get().cidr(),
+          left.isEmpty() ? "" : "; still there: " + left);
+      clean &= left.isEmpty();
+    }
     return clean;
   }
 

@@ -82,7 +82,7 @@ final class TlsDeploymentKeys {
         // Not "of the current CA": mid-rotation, a node restarted by `start` must keep its old
         // certificate until every peer trusts the new CA (keys --reissue is the explicit step).
         for (String id : hostById.keySet()) {
-          if (ca.hasTrustedNode(id)) {
+          if (ca.hasTrustedNodeAt(id, hostById.get(id))) {
             missing.remove(id);
           }
         }
