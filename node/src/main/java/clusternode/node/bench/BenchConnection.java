@@ -20,7 +20,7 @@ import javax.net.ssl.SSLSocket;
  * its selector thread and its executor; on this 2-core machine that cost about 100 us of CPU per
  * request in the load generator, CPU the servers under test then did not get.
  */
-final class BenchConnection implements AutoCloseable {
+public final class BenchConnection implements AutoCloseable {
   private static final int MAX_HEADER_BYTES = 16 * 1024;
 
   /** What one exchange got back. */
@@ -154,6 +154,14 @@ final class BenchConnection implements AutoCloseable {
 
   /** One CRLF-terminated header line, without the CRLF. */
   private String line() throws IOException {
+    return responseLine(in);
+  }
+
+  /**
+   * One CRLF-terminated line of an HTTP/1.1 response head or chunk header from {@code in},
+   * without the CRLF; at most {@value #MAX_HEADER_BYTES} bytes. Also the check's watch streams read with it.
+   */
+  public static String responseLine(InputStream in) throws IOException {
     StringBuilder line = new StringBuilder(64);
     for (int b = in.read(); b != '\n'; b = in.read()) {
       if (b < 0) {

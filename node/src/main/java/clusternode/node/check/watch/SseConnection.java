@@ -1,5 +1,6 @@
 package clusternode.node.check.watch;
 
+import clusternode.node.bench.BenchConnection;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -72,7 +73,7 @@ public final class SseConnection implements AutoCloseable {
   }
 
   private static SseConnection head(Socket s, InputStream in) throws IOException {
-    String statusLine = asciiLine(in);
+    String statusLine = BenchConnection.responseLine(in);
     if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
       throw new IOException("not an HTTP/1.x status line: " + statusLine);
     }
@@ -80,7 +81,7 @@ public final class SseConnection implements AutoCloseable {
     boolean chunked = false;
     long length = -1;
     int headerBytes = 0;
-    for (String h = asciiLine(in); !h.isEmpty(); h = asciiLine(in)) {
+    for (String h = BenchConnection.responseLine(in); !h.isEmpty(); h = BenchConnection.responseLine(in)) {
       headerBytes += h.length();
       if (headerBytes > MAX_HEADER_BYTES) {
         throw new IOException("response headers exceed " + MAX_HEADER_BYTES + " bytes");
@@ -159,9 +160,9 @@ public final class SseConnection implements AutoCloseable {
       return in.read();
     }
     if (chunkLeft == 0) {
-      String size = asciiLine(in);
+      String size = BenchConnection.responseLine(in);
       if (size.isEmpty()) {
-        size = asciiLine(in); // the CRLF that closed the chunk before
+        size = BenchConnection.responseLine(in); // the CRLF that closed the chunk before
       }
       int semicolon = size.indexOf(';');
       try {
@@ -187,22 +188,6 @@ public final class SseConnection implements AutoCloseable {
       out.write(b);
     }
     return out.toByteArray();
-  }
-
-  private static String asciiLine(InputStream in) throws IOException {
-    StringBuilder line = new StringBuilder(64);
-    for (int b = in.read(); b != '\n'; b = in.read()) {
-      if (b < 0) {
-        throw new EOFException("connection closed by the server");
-      }
-      if (line.length() > MAX_HEADER_BYTES) {
-        throw new IOException("a response line exceeds " + MAX_HEADER_BYTES + " bytes");
-      }
-      if (b != '\r') {
-        line.append((char) b);
-      }
-    }
-    return line.toString();
   }
 
   @Override
