@@ -239,7 +239,8 @@ public final class ClusterCommand implements Callable<Integer> {
     @ParentCommand ClusterCommand parent;
 
     @Option(names = "--workload", defaultValue = "kv-write",
-        description = "kv-write, kv-read, ledger-transfer, gossip-converge, failover (raft) or view-change (pbft)")
+        description = "kv-write, kv-read, ledger-transfer, gossip-converge, txn, lease-keepalive (raft), "
+            + "watch-fanout (raft), failover (raft) or view-change (pbft)")
     String workload;
 
     @Option(names = "--protocol", defaultValue = "raft",
